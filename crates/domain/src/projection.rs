@@ -1,0 +1,263 @@
+//! Views derived from the log: every entity is a document keyed by kind and id, and
+//! [`apply`] computes the documents an event changes. The store writes those documents in
+//! the same transaction as the event; replaying the whole log through [`apply`] rebuilds them.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::canonical::to_canonical_string;
+use crate::error::DomainError;
+use crate::event::Change;
+use crate::model::RevisionRef;
+
+/// The kinds of document the views hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    /// [`crate::model::Body`]
+    Body,
+    /// [`crate::model::Conference`]
+    Conference,
+    /// [`crate::model::Group`]
+    Group,
+    /// [`crate::model::Member`]
+    Member,
+    /// [`crate::model::Instrument`]
+    Instrument,
+    /// [`crate::model::Revision`]
+    Revision,
+}
+
+impl DocKind {
+    /// Every kind.
+    pub const ALL: [DocKind; 6] = [
+        Self::Body,
+        Self::Conference,
+        Self::Group,
+        Self::Member,
+        Self::Instrument,
+        Self::Revision,
+    ];
+
+    /// The stored name of the kind.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Body => "body",
+            Self::Conference => "conference",
+            Self::Group => "group",
+            Self::Member => "member",
+            Self::Instrument => "instrument",
+            Self::Revision => "revision",
+        }
+    }
+
+    /// Parses a stored kind name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+}
+
+/// The key of a document: its kind and id.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DocKey {
+    /// The kind.
+    pub kind: DocKind,
+    /// The id.
+    pub id: String,
+}
+
+impl DocKey {
+    /// A key.
+    pub fn new(kind: DocKind, id: impl Into<String>) -> Self {
+        Self {
+            kind,
+            id: id.into(),
+        }
+    }
+}
+
+/// A document of the views: an entity as JSON, with the id of what it belongs to (a body,
+/// a conference, an instrument) for listing, and the seq of the last event that changed it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Doc {
+    /// What it belongs to, for listings (e.g. the conference of a group).
+    pub parent: Option<String>,
+    /// The entity as canonical JSON text.
+    pub body: String,
+    /// The seq of the last event that wrote it.
+    pub version: i64,
+}
+
+impl Doc {
+    /// Decodes the entity.
+    ///
+    /// # Errors
+    /// [`DomainError::CorruptState`] when the stored JSON does not fit the type.
+    pub fn decode<T: DeserializeOwned>(&self, key: &DocKey) -> Result<T, DomainError> {
+        serde_json::from_str(&self.body).map_err(|e| DomainError::CorruptState {
+            kind: key.kind.as_str().into(),
+            id: key.id.clone(),
+            detail: e.to_string(),
+        })
+    }
+}
+
+/// A working set of documents: those a command reads and an event writes, loaded from the
+/// store (or held in memory for a rebuild). Records which keys were written.
+#[derive(Debug, Default, Clone)]
+pub struct DocSet {
+    docs: BTreeMap<DocKey, Option<Doc>>,
+    written: Vec<DocKey>,
+}
+
+impl DocSet {
+    /// An empty set.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Whether the key has been loaded (present or known absent).
+    pub fn is_loaded(&self, key: &DocKey) -> bool {
+        self.docs.contains_key(key)
+    }
+
+    /// Records what the store holds for a key (`None`: absent).
+    pub fn load(&mut self, key: DocKey, doc: Option<Doc>) {
+        self.docs.insert(key, doc);
+    }
+
+    /// The raw document for a key, if loaded and present.
+    pub fn doc(&self, key: &DocKey) -> Option<&Doc> {
+        self.docs.get(key).and_then(Option::as_ref)
+    }
+
+    /// Decodes the entity under a key.
+    ///
+    /// # Errors
+    /// When the stored document does not decode.
+    pub fn get<T: DeserializeOwned>(&self, key: &DocKey) -> Result<Option<T>, DomainError> {
+        self.doc(key).map(|d| d.decode(key)).transpose()
+    }
+
+    /// Whether a document exists under a key.
+    pub fn exists(&self, key: &DocKey) -> bool {
+        self.doc(key).is_some()
+    }
+
+    /// Writes an entity.
+    pub fn put<T: Serialize>(
+        &mut self,
+        key: DocKey,
+        parent: Option<String>,
+        entity: &T,
+        version: i64,
+    ) {
+        let body = serde_json::to_value(entity)
+            .map(|v| to_canonical_string(&v))
+            .unwrap_or_default();
+        if !self.written.contains(&key) {
+            self.written.push(key.clone());
+        }
+        self.docs.insert(
+            key,
+            Some(Doc {
+                parent,
+                body,
+                version,
+            }),
+        );
+    }
+
+    /// The keys written since the set was made, in first-write order, with their documents.
+    pub fn written(&self) -> impl Iterator<Item = (&DocKey, &Doc)> {
+        self.written
+            .iter()
+            .filter_map(|k| self.doc(k).map(|d| (k, d)))
+    }
+
+    /// Every present document.
+    pub fn all(&self) -> impl Iterator<Item = (&DocKey, &Doc)> {
+        self.docs
+            .iter()
+            .filter_map(|(k, d)| d.as_ref().map(|d| (k, d)))
+    }
+}
+
+/// The documents an event's projection reads or writes; the store loads them before
+/// [`apply`].
+pub fn touches(change: &Change) -> Vec<DocKey> {
+    match change {
+        Change::BodyEstablished(b) => vec![DocKey::new(DocKind::Body, b.id.as_str())],
+        Change::ConferenceConvened(c) => vec![DocKey::new(DocKind::Conference, c.id.as_str())],
+        Change::GroupEstablished(g) => vec![DocKey::new(DocKind::Group, g.id.as_str())],
+        Change::MemberAdmitted(m) => vec![DocKey::new(DocKind::Member, m.id.as_str())],
+        Change::InstrumentRegistered(i) => vec![DocKey::new(DocKind::Instrument, i.id.as_str())],
+        Change::RevisionRecorded(r) => vec![
+            DocKey::new(DocKind::Revision, r.id.as_str()),
+            DocKey::new(DocKind::Instrument, r.instrument.as_str()),
+        ],
+    }
+}
+
+/// Applies one recorded change (at `seq`) to the documents it touches.
+///
+/// # Errors
+/// When a document the change needs is missing or does not decode: the log and the views
+/// disagree, and the transaction must not commit.
+pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainError> {
+    match change {
+        Change::BodyEstablished(b) => {
+            docs.put(DocKey::new(DocKind::Body, b.id.as_str()), None, b, seq);
+        }
+        Change::ConferenceConvened(c) => {
+            let parent = Some(c.body.to_string());
+            docs.put(
+                DocKey::new(DocKind::Conference, c.id.as_str()),
+                parent,
+                c,
+                seq,
+            );
+        }
+        Change::GroupEstablished(g) => {
+            let parent = Some(g.conference.to_string());
+            docs.put(DocKey::new(DocKind::Group, g.id.as_str()), parent, g, seq);
+        }
+        Change::MemberAdmitted(m) => {
+            let parent = Some(m.body.to_string());
+            docs.put(DocKey::new(DocKind::Member, m.id.as_str()), parent, m, seq);
+        }
+        Change::InstrumentRegistered(i) => {
+            let parent = Some(i.body.to_string());
+            docs.put(
+                DocKey::new(DocKind::Instrument, i.id.as_str()),
+                parent,
+                i,
+                seq,
+            );
+        }
+        Change::RevisionRecorded(r) => {
+            let key = DocKey::new(DocKind::Instrument, r.instrument.as_str());
+            let mut instrument: crate::model::Instrument =
+                docs.get(&key)?.ok_or_else(|| DomainError::NotFound {
+                    kind: "instrument".into(),
+                    id: r.instrument.to_string(),
+                })?;
+            instrument.title = r.title.clone();
+            instrument.revisions.push(RevisionRef {
+                id: r.id.clone(),
+                citation: r.citation.clone(),
+            });
+            let parent = docs.doc(&key).and_then(|d| d.parent.clone());
+            docs.put(key, parent, &instrument, seq);
+            let rev_parent = Some(r.instrument.to_string());
+            docs.put(
+                DocKey::new(DocKind::Revision, r.id.as_str()),
+                rev_parent,
+                r,
+                seq,
+            );
+        }
+    }
+    Ok(())
+}
