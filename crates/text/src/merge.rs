@@ -1,0 +1,732 @@
+//! Base text + proposals → one negotiating text.
+//!
+//! Each proposal is the base text as its sponsors would amend it. A proposal *touches*
+//! a provision when it modifies or suppresses it, or names it in its `noc:` metadata
+//! (explicit "no change"). Where every proposal that touches a stretch of words agrees,
+//! the result is agreed text; where they differ, the stretch becomes a bracket whose
+//! alternatives carry the sponsors behind them (the base wording is one alternative,
+//! labelled `NOC`, when a proposal explicitly keeps it). Changes to different words of
+//! the same paragraph combine without brackets.
+//!
+//! Laws (tested): `merge(base, [p]) == p` (as amended text, no brackets added);
+//! `merge(base, [p, p]) == merge(base, [p])`; the order of proposals does not matter.
+//! Moves of existing provisions inside a proposal are not carried over: the merged
+//! text keeps the base position (the text changes are kept).
+
+use crate::diff::{align, hunks};
+use crate::model::*;
+use crate::notation::print;
+use crate::words::{self, Tok};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// A proposal: the amended text and who stands behind it.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Proposal {
+    /// Sponsoring delegations or groups.
+    pub sponsors: Vec<String>,
+    /// The base text as the sponsors would amend it.
+    pub text: Instrument,
+    /// Identities of provisions the sponsors explicitly keep unchanged (NOC).
+    pub noc: Vec<String>,
+}
+
+impl Proposal {
+    /// A proposal from an amended text: sponsors from its `sponsors:` metadata line,
+    /// explicit NOCs from its `noc:` line (comma-separated provision identities).
+    /// Without sponsors, the instrument's number stands for them.
+    pub fn from_instrument(text: Instrument) -> Proposal {
+        let mut sponsors = text.sponsors();
+        if sponsors.is_empty() {
+            sponsors.push(
+                text.number
+                    .replace([',', '{', '}', '[', ']', '|', '\\', '#'], ""),
+            );
+        }
+        let noc = text
+            .meta("noc")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Proposal {
+            sponsors,
+            text,
+            noc,
+        }
+    }
+}
+
+/// What one proposal does to one stretch of text.
+#[derive(Clone, Debug)]
+enum Variant {
+    /// Explicitly keeps the base.
+    Keep,
+    /// Replaces the text.
+    Change(Text),
+    /// Suppresses the provision.
+    Suppress,
+}
+
+/// Merges proposals on a base text into a negotiating text.
+pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
+    // Order-independence: work on a canonical order, without exact duplicates.
+    let mut props: Vec<(String, String, &Proposal)> = proposals
+        .iter()
+        .map(|p| (p.sponsors.join(","), print(&p.text), p))
+        .collect();
+    props.sort_by(|a, b| (&a.0, &a.1, &a.2.noc).cmp(&(&b.0, &b.1, &b.2.noc)));
+    props.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1 && a.2.noc == b.2.noc);
+    let props: Vec<&Proposal> = props.into_iter().map(|x| x.2).collect();
+
+    let base_flat = base.provisions();
+    let mut out = base.clone();
+
+    // Header fields.
+    out.kind = agreed(&base.kind, props.iter().map(|p| &p.text.kind));
+    out.number = agreed(&base.number, props.iter().map(|p| &p.text.number));
+    out.revision = agreed(&base.revision, props.iter().map(|p| &p.text.revision));
+    out.title = agreed(&base.title, props.iter().map(|p| &p.text.title));
+    out.metadata = merge_metadata(base, &props);
+    let opening_variants: Vec<(&[String], Variant)> = props
+        .iter()
+        .filter(|p| p.text.opening != base.opening)
+        .map(|p| {
+            (
+                p.sponsors.as_slice(),
+                Variant::Change(p.text.opening.clone()),
+            )
+        })
+        .collect();
+    out.opening = merge_text(&base.opening, &opening_variants);
+    out.footnotes = merge_footnotes(base, &props);
+
+    // Per proposal: the alignment of its provisions onto the base.
+    struct Aligned<'a> {
+        flat: Vec<(usize, usize, &'a Provision)>,
+        new_to_old: Vec<Option<usize>>,
+        old_to_new: Vec<Option<usize>>,
+    }
+    let aligned: Vec<Aligned<'_>> = props
+        .iter()
+        .map(|p| {
+            let flat = p.text.provisions();
+            let new_to_old = align(base, &p.text);
+            let mut old_to_new = vec![None; base_flat.len()];
+            for (j, m) in new_to_old.iter().enumerate() {
+                if let Some(i) = m {
+                    old_to_new[*i] = Some(j);
+                }
+            }
+            Aligned {
+                flat,
+                new_to_old,
+                old_to_new,
+            }
+        })
+        .collect();
+
+    // Additions, keyed by where they go: after a base provision, or at the start of a
+    // section (by heading).
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    enum Anchor {
+        After(usize),
+        Start(String),
+    }
+    let mut additions: HashMap<Anchor, Vec<(usize, usize, &Provision)>> = HashMap::new(); // (proposal, depth, provision)
+    let mut new_sections: Vec<(Option<String>, String)> = Vec::new(); // (after heading, heading)
+    for (k, a) in aligned.iter().enumerate() {
+        let p = &props[k].text;
+        let mut anchor: Option<Anchor> = None;
+        let mut cur_sec = usize::MAX;
+        for (j, (sec, depth, prov)) in a.flat.iter().enumerate() {
+            if *sec != cur_sec {
+                cur_sec = *sec;
+                anchor = None;
+            }
+            match a.new_to_old[j] {
+                Some(i) if base.sections[base_flat[i].0].heading == p.sections[*sec].heading => {
+                    anchor = Some(Anchor::After(i));
+                }
+                Some(_) => {}
+                None => {
+                    let key = anchor
+                        .clone()
+                        .unwrap_or_else(|| Anchor::Start(p.sections[*sec].heading.clone()));
+                    additions.entry(key).or_default().push((k, *depth, prov));
+                }
+            }
+        }
+        for (si, s) in p.sections.iter().enumerate() {
+            if !base.sections.iter().any(|b| b.heading == s.heading)
+                && !new_sections.iter().any(|(_, h)| h == &s.heading)
+            {
+                let after = p.sections[..si]
+                    .iter()
+                    .rev()
+                    .map(|x| x.heading.clone())
+                    .find(|h| base.sections.iter().any(|b| &b.heading == h));
+                new_sections.push((after, s.heading.clone()));
+            }
+        }
+    }
+
+    let render_additions = |list: &[(usize, usize, &Provision)]| -> Vec<(usize, Provision)> {
+        // Group additions with the same or similar text at the same depth.
+        let mut groups: Vec<(usize, Vec<(usize, &Provision)>)> = Vec::new();
+        for &(k, depth, prov) in list {
+            let bag = words::word_bag(&prov.text);
+            let found = groups.iter_mut().find(|(d, members)| {
+                *d == depth
+                    && !members.iter().any(|(mk, _)| *mk == k)
+                    && (members[0].1.text == prov.text
+                        || words::similarity(&words::word_bag(&members[0].1.text), &bag)
+                            >= crate::diff::SIMILARITY_THRESHOLD)
+            });
+            match found {
+                Some((_, members)) => members.push((k, prov)),
+                None => groups.push((depth, vec![(k, prov)])),
+            }
+        }
+        groups
+            .into_iter()
+            .map(|(depth, members)| {
+                let variants: Vec<(&[String], Variant)> = members
+                    .iter()
+                    .map(|(k, p)| {
+                        (
+                            props[*k].sponsors.as_slice(),
+                            Variant::Change(p.text.clone()),
+                        )
+                    })
+                    .collect();
+                let first = members[0].1;
+                (
+                    depth,
+                    Provision {
+                        id: first.id.clone(),
+                        label: first.label.clone(),
+                        text: whole_alternatives(&Text::default(), &variants),
+                        children: Vec::new(),
+                    },
+                )
+            })
+            .collect()
+    };
+
+    let mut sections: Vec<Section> = Vec::new();
+    let mut flat_index = 0usize;
+    for (si, sec) in base.sections.iter().enumerate() {
+        let mut flat: Vec<(usize, Provision)> = Vec::new();
+        if let Some(list) = additions.get(&Anchor::Start(sec.heading.clone())) {
+            flat.extend(render_additions(list));
+        }
+        while flat_index < base_flat.len() && base_flat[flat_index].0 == si {
+            let i = flat_index;
+            flat_index += 1;
+            let (_, depth, bp) = base_flat[i];
+            let mut variants: Vec<(&[String], Variant)> = Vec::new();
+            let mut labels = Vec::new();
+            let mut ids = Vec::new();
+            for (k, a) in aligned.iter().enumerate() {
+                let sponsors = props[k].sponsors.as_slice();
+                match a.old_to_new[i] {
+                    None => variants.push((sponsors, Variant::Suppress)),
+                    Some(j) => {
+                        let np = a.flat[j].2;
+                        if np.text != bp.text {
+                            variants.push((sponsors, Variant::Change(np.text.clone())));
+                        } else if props[k].noc.iter().any(|x| x == &bp.id) {
+                            variants.push((sponsors, Variant::Keep));
+                        }
+                        labels.push(&np.label);
+                        ids.push(&np.id);
+                    }
+                }
+            }
+            let all_suppress =
+                !variants.is_empty() && variants.iter().all(|v| matches!(v.1, Variant::Suppress));
+            let any_suppress = variants.iter().any(|v| matches!(v.1, Variant::Suppress));
+            if !all_suppress {
+                let text = if any_suppress {
+                    whole_alternatives(&bp.text, &variants)
+                } else {
+                    merge_text(&bp.text, &variants)
+                };
+                flat.push((
+                    depth,
+                    Provision {
+                        id: agreed(&bp.id, ids.into_iter()),
+                        label: agreed(&bp.label, labels.into_iter()),
+                        text,
+                        children: Vec::new(),
+                    },
+                ));
+            }
+            if let Some(list) = additions.get(&Anchor::After(i)) {
+                flat.extend(render_additions(list));
+            }
+        }
+        let touched_removal = aligned.iter().enumerate().any(|(k, _)| {
+            !props[k]
+                .text
+                .sections
+                .iter()
+                .any(|s| s.heading == sec.heading)
+        });
+        if flat.is_empty() && touched_removal {
+            continue;
+        }
+        sections.push(Section {
+            heading: sec.heading.clone(),
+            provisions: crate::diff::tree_from_flat(flat),
+        });
+    }
+    for (after, heading) in new_sections {
+        let flat = additions
+            .get(&Anchor::Start(heading.clone()))
+            .map(|l| render_additions(l))
+            .unwrap_or_default();
+        let pos = match after {
+            Some(h) => sections
+                .iter()
+                .position(|s| s.heading == h)
+                .map(|p| p + 1)
+                .unwrap_or(sections.len()),
+            None => 0,
+        };
+        // Keep several new sections after the same one in proposal order.
+        let mut pos = pos;
+        while pos < sections.len()
+            && !base
+                .sections
+                .iter()
+                .any(|b| b.heading == sections[pos].heading)
+        {
+            pos += 1;
+        }
+        sections.insert(
+            pos,
+            Section {
+                heading,
+                provisions: crate::diff::tree_from_flat(flat),
+            },
+        );
+    }
+    out.sections = sections;
+    finish_ids(&mut out);
+    out
+}
+
+/// The value every changer agrees on, or the base.
+fn agreed<'a, T: PartialEq + Clone + 'a>(base: &T, values: impl Iterator<Item = &'a T>) -> T {
+    let mut chosen: Option<&T> = None;
+    for v in values {
+        if v == base {
+            continue;
+        }
+        match chosen {
+            None => chosen = Some(v),
+            Some(c) if c == v => {}
+            Some(_) => return base.clone(),
+        }
+    }
+    chosen.cloned().unwrap_or_else(|| base.clone())
+}
+
+fn merge_metadata(base: &Instrument, props: &[&Proposal]) -> Vec<Metadata> {
+    let changed: Vec<&Vec<Metadata>> = props
+        .iter()
+        .map(|p| &p.text.metadata)
+        .filter(|m| **m != base.metadata)
+        .collect();
+    if changed.is_empty() {
+        return base.metadata.clone();
+    }
+    if changed.iter().all(|m| *m == changed[0]) {
+        return changed[0].clone();
+    }
+    let mut keys: Vec<String> = Vec::new();
+    for m in base
+        .metadata
+        .iter()
+        .chain(changed.iter().flat_map(|m| m.iter()))
+    {
+        if !keys.contains(&m.key) {
+            keys.push(m.key.clone());
+        }
+    }
+    let get =
+        |list: &Vec<Metadata>, k: &str| list.iter().find(|m| m.key == k).map(|m| m.value.clone());
+    keys.into_iter()
+        .filter_map(|k| {
+            let b = get(&base.metadata, &k);
+            let values: Vec<Option<String>> = changed.iter().map(|m| get(m, &k)).collect();
+            let changers: Vec<&Option<String>> = values.iter().filter(|v| **v != b).collect();
+            let value = if changers.is_empty() {
+                b
+            } else if changers.iter().all(|v| *v == changers[0]) {
+                changers[0].clone()
+            } else {
+                let mut set = BTreeSet::new();
+                for v in values.iter().flatten().chain(b.iter()) {
+                    for part in v.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                        set.insert(part.to_string());
+                    }
+                }
+                Some(set.into_iter().collect::<Vec<_>>().join(", "))
+            };
+            value.map(|value| Metadata { key: k, value })
+        })
+        .collect()
+}
+
+fn merge_footnotes(base: &Instrument, props: &[&Proposal]) -> Vec<Footnote> {
+    let changed: Vec<&Proposal> = props
+        .iter()
+        .copied()
+        .filter(|p| p.text.footnotes != base.footnotes)
+        .collect();
+    if changed.is_empty() {
+        return base.footnotes.clone();
+    }
+    if changed
+        .iter()
+        .all(|p| p.text.footnotes == changed[0].text.footnotes)
+    {
+        return changed[0].text.footnotes.clone();
+    }
+    let mut labels: Vec<&String> = Vec::new();
+    for f in base
+        .footnotes
+        .iter()
+        .chain(changed.iter().flat_map(|p| p.text.footnotes.iter()))
+    {
+        if !labels.contains(&&f.label) {
+            labels.push(&f.label);
+        }
+    }
+    let mut out = Vec::new();
+    for label in labels {
+        let b = base
+            .footnotes
+            .iter()
+            .find(|f| &f.label == label)
+            .map(|f| &f.text);
+        let mut variants: Vec<(&[String], Variant)> = Vec::new();
+        for p in &changed {
+            let t = p
+                .text
+                .footnotes
+                .iter()
+                .find(|f| &f.label == label)
+                .map(|f| &f.text);
+            if t != b {
+                variants.push((
+                    p.sponsors.as_slice(),
+                    match t {
+                        Some(t) => Variant::Change(t.clone()),
+                        None => Variant::Suppress,
+                    },
+                ));
+            }
+        }
+        let empty = Text::default();
+        let bt = b.unwrap_or(&empty);
+        if !variants.is_empty() && variants.iter().all(|v| matches!(v.1, Variant::Suppress)) {
+            continue;
+        }
+        let text = if variants.iter().any(|v| matches!(v.1, Variant::Suppress)) || b.is_none() {
+            whole_alternatives(bt, &variants)
+        } else {
+            merge_text(bt, &variants)
+        };
+        out.push(Footnote {
+            label: label.clone(),
+            text,
+        });
+    }
+    out
+}
+
+fn sorted_sponsors<'a>(lists: impl Iterator<Item = &'a [String]>, noc: bool) -> Vec<String> {
+    let set: BTreeSet<&String> = lists.flatten().collect();
+    let mut out: Vec<String> = Vec::new();
+    if noc {
+        out.push(NOC.to_string());
+    }
+    out.extend(set.into_iter().filter(|s| s.as_str() != NOC).cloned());
+    out
+}
+
+/// Alternatives as a bracket: each distinct outcome once, with its sponsors; the base
+/// (kept by NOC) first, then by sponsors. One outcome only: that outcome, unbracketed.
+fn alternatives_of(base: &Text, variants: &[(&[String], Text, bool)]) -> Text {
+    // (text, sponsor lists, is base kept explicitly)
+    let mut groups: Vec<(Text, Vec<&[String]>, bool)> = Vec::new();
+    for (s, t, keep) in variants {
+        match groups.iter_mut().find(|g| &g.0 == t) {
+            Some(g) => {
+                g.1.push(s);
+                g.2 |= *keep;
+            }
+            None => groups.push((t.clone(), vec![s], *keep)),
+        }
+    }
+    if groups.len() == 1 {
+        return groups.remove(0).0;
+    }
+    let mut alts: Vec<(bool, Alternative)> = groups
+        .into_iter()
+        .map(|(t, lists, keep)| {
+            let is_base = keep && &t == base;
+            (
+                !is_base,
+                Alternative {
+                    sponsors: sorted_sponsors(lists.into_iter(), is_base),
+                    text: normalize(&t),
+                },
+            )
+        })
+        .collect();
+    alts.sort_by(|a, b| {
+        (a.0, &a.1.sponsors, print_key(&a.1.text)).cmp(&(b.0, &b.1.sponsors, print_key(&b.1.text)))
+    });
+    Text(vec![Inline::Bracket(Bracket {
+        id: String::new(),
+        alternatives: alts.into_iter().map(|a| a.1).collect(),
+    })])
+}
+
+fn print_key(t: &Text) -> String {
+    crate::notation::text_to_notation(t)
+}
+
+fn whole_alternatives(base: &Text, variants: &[(&[String], Variant)]) -> Text {
+    let vs: Vec<(&[String], Text, bool)> = variants
+        .iter()
+        .map(|(s, v)| match v {
+            Variant::Keep => (*s, base.clone(), true),
+            Variant::Change(t) => (*s, t.clone(), false),
+            Variant::Suppress => (*s, Text::default(), false),
+        })
+        .collect();
+    alternatives_of(base, &vs)
+}
+
+/// Word-level n-way merge of one text.
+fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> Text {
+    let btoks = words::tokens(base);
+    // (start, end, variant index, inserted text)
+    let mut all: Vec<(usize, usize, usize, Text)> = Vec::new();
+    for (v, (_, var)) in variants.iter().enumerate() {
+        if let Variant::Change(t) = var {
+            let (_, hs) = hunks(base, t);
+            for (s, e, ins) in hs {
+                all.push((s, e, v, ins));
+            }
+        }
+    }
+    if all.is_empty() {
+        return base.clone();
+    }
+    all.sort_by_key(|a| (a.0, a.1, a.2));
+    // Clusters of overlapping hunks.
+    let mut clusters: Vec<(usize, usize, Vec<usize>)> = Vec::new(); // start, end, hunk indices
+    for (h, (s, e, _, _)) in all.iter().enumerate() {
+        let joins = match clusters.last() {
+            Some((cs, ce, members)) => {
+                *s < *ce
+                    || *s == *cs
+                    || (*s == *ce
+                        && (*s == *e
+                            || members.iter().any(|&m| all[m].0 == *ce && all[m].1 == *ce)))
+            }
+            None => false,
+        };
+        if joins {
+            if let Some(last) = clusters.last_mut() {
+                last.1 = last.1.max(*e);
+                last.2.push(h);
+            }
+        } else {
+            clusters.push((*s, *e, vec![h]));
+        }
+    }
+    let mut out = Text::default();
+    let mut pos = 0usize;
+    for (cs, ce, members) in clusters {
+        out = Text::concat([&out, &words::text_of(&btoks[pos..cs])]);
+        // Each variant touching the cluster: its replacement of base[cs..ce].
+        let mut touching: Vec<usize> = members.iter().map(|&m| all[m].2).collect();
+        touching.sort_unstable();
+        touching.dedup();
+        let mut vs: Vec<(&[String], Text, bool)> = Vec::new();
+        for &v in &touching {
+            let mut t = Text::default();
+            let mut p = cs;
+            for &m in &members {
+                let (s, e, vv, ref ins) = all[m];
+                if vv != v {
+                    continue;
+                }
+                t = Text::concat([&t, &words::text_of(&btoks[p..s]), ins]);
+                p = e;
+            }
+            t = Text::concat([&t, &words::text_of(&btoks[p..ce])]);
+            vs.push((variants[v].0, t, false));
+        }
+        for (s, var) in variants {
+            if matches!(var, Variant::Keep) {
+                vs.push((s, words::text_of(&btoks[cs..ce]), true));
+            }
+        }
+        let distinct: HashSet<&Text> = vs.iter().map(|v| &v.1).collect();
+        if distinct.len() == 1 {
+            out = Text::concat([&out, &vs[0].1]);
+        } else {
+            // Spaces at the edges of the stretch stay outside the bracket.
+            let seg = &btoks[cs..ce];
+            let lead =
+                seg.first() == Some(&Tok::Space) || vs.iter().any(|v| starts_with_space(&v.1));
+            let trail = seg.last() == Some(&Tok::Space) || vs.iter().any(|v| ends_with_space(&v.1));
+            let base_seg = words::text_of(seg);
+            let bracket = alternatives_of(&base_seg, &vs);
+            if lead {
+                out.push(Inline::Run { text: " ".into() });
+            }
+            out = Text::concat([&out, &bracket]);
+            if trail {
+                out.push(Inline::Run { text: " ".into() });
+            }
+        }
+        pos = ce;
+    }
+    out = Text::concat([&out, &words::text_of(&btoks[pos..])]);
+    normalize(&out)
+}
+
+fn starts_with_space(t: &Text) -> bool {
+    matches!(t.0.first(), Some(Inline::Run { text }) if text.starts_with(' '))
+}
+
+fn ends_with_space(t: &Text) -> bool {
+    matches!(t.0.last(), Some(Inline::Run { text }) if text.ends_with(' '))
+}
+
+/// Canonical form: runs merged, whitespace collapsed to single spaces, ends trimmed
+/// (also inside alternatives).
+pub fn normalize(t: &Text) -> Text {
+    let mut out = Text::default();
+    for inline in &t.0 {
+        match inline {
+            Inline::Run { text } => {
+                let mut s = String::new();
+                let mut space = false;
+                for c in text.chars() {
+                    if c.is_whitespace() {
+                        space = true;
+                    } else {
+                        if space {
+                            s.push(' ');
+                        }
+                        space = false;
+                        s.push(c);
+                    }
+                }
+                if space {
+                    s.push(' ');
+                }
+                // Avoid a double space at the join with the previous run.
+                if s.starts_with(' ') && ends_with_space(&out) {
+                    s.remove(0);
+                }
+                out.push(Inline::Run { text: s });
+            }
+            Inline::Bracket(b) => out.push(Inline::Bracket(Bracket {
+                id: b.id.clone(),
+                alternatives: b
+                    .alternatives
+                    .iter()
+                    .map(|a| Alternative {
+                        sponsors: a.sponsors.clone(),
+                        text: normalize(&a.text),
+                    })
+                    .collect(),
+            })),
+            other => out.push(other.clone()),
+        }
+    }
+    // Trim the ends.
+    if let Some(Inline::Run { text }) = out.0.first_mut() {
+        let t = text.trim_start().to_string();
+        *text = t;
+    }
+    if let Some(Inline::Run { text }) = out.0.last_mut() {
+        let t = text.trim_end().to_string();
+        *text = t;
+    }
+    out.0
+        .retain(|i| !matches!(i, Inline::Run { text } if text.is_empty()));
+    out
+}
+
+/// Gives new brackets (empty id) and repeated bracket identities a fresh identity, and
+/// makes provision identities unique.
+fn finish_ids(inst: &mut Instrument) {
+    let mut used: HashSet<String> = brackets_of(inst)
+        .iter()
+        .filter(|b| !b.id.is_empty())
+        .map(|b| b.id.clone())
+        .collect();
+    let mut seen_b: HashSet<String> = HashSet::new();
+    let mut counter = 0usize;
+    fn walk(
+        t: &mut Text,
+        counter: &mut usize,
+        used: &mut HashSet<String>,
+        seen: &mut HashSet<String>,
+    ) {
+        for i in &mut t.0 {
+            if let Inline::Bracket(b) = i {
+                *counter += 1;
+                if b.id.is_empty() || seen.contains(&b.id) {
+                    let mut id = default_bracket_id(*counter);
+                    let mut k = 1;
+                    while used.contains(&id) {
+                        k += 1;
+                        id = format!("{}-{k}", default_bracket_id(*counter));
+                    }
+                    used.insert(id.clone());
+                    b.id = id;
+                }
+                seen.insert(b.id.clone());
+                for a in &mut b.alternatives {
+                    walk(&mut a.text, counter, used, seen);
+                }
+            }
+        }
+    }
+    for_each_text_mut(inst, &mut |t| walk(t, &mut counter, &mut used, &mut seen_b));
+    let mut seen = HashSet::new();
+    fn ids(list: &mut [Provision], seen: &mut HashSet<String>) {
+        for p in list {
+            if !seen.insert(p.id.clone()) {
+                let mut k = 2;
+                while seen.contains(&format!("{}:{k}", p.id)) {
+                    k += 1;
+                }
+                p.id = format!("{}:{k}", p.id);
+                seen.insert(p.id.clone());
+            }
+            ids(&mut p.children, seen);
+        }
+    }
+    for s in &mut inst.sections {
+        ids(&mut s.provisions, &mut seen);
+    }
+}

@@ -1,0 +1,369 @@
+//! Renderings of a diff: a plain-text redline, an HTML redline and JSON.
+//!
+//! Plain-text markers follow `git diff --word-diff`: `[-deleted-]` and `{+inserted+}`.
+
+use crate::diff::{ChangeOp, CollectionDiff, Diff, ProvisionDiff, Status, Summary, WordChange};
+use serde_json::{Value, json};
+use std::fmt::Write;
+
+/// Word changes as text with `[-…-]` and `{+…+}` markers.
+pub fn changes_text(changes: &[WordChange]) -> String {
+    let mut out = String::new();
+    for c in changes {
+        let t = c.text.to_plain();
+        match c.op {
+            ChangeOp::Equal => out.push_str(&t),
+            ChangeOp::Delete => {
+                let _ = write!(out, "[-{t}-]");
+            }
+            ChangeOp::Insert => {
+                let _ = write!(out, "{{+{t}+}}");
+            }
+        }
+    }
+    out
+}
+
+/// Escapes `& < > " '` for HTML.
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// Word changes as HTML with `<ins>` and `<del>`, escaped.
+pub fn changes_html(changes: &[WordChange]) -> String {
+    let mut out = String::new();
+    for c in changes {
+        let t = html_escape(&c.text.to_plain());
+        match c.op {
+            ChangeOp::Equal => out.push_str(&t),
+            ChangeOp::Delete => {
+                let _ = write!(out, "<del>{t}</del>");
+            }
+            ChangeOp::Insert => {
+                let _ = write!(out, "<ins>{t}</ins>");
+            }
+        }
+    }
+    out
+}
+
+fn labels(e: &ProvisionDiff) -> String {
+    match (&e.old, &e.new) {
+        (Some(o), Some(n)) if o.label != n.label || o.section != n.section => {
+            if o.section != n.section {
+                format!("{} (was {} in {})", n.label, o.label, o.section)
+            } else {
+                format!("{} (was {})", n.label, o.label)
+            }
+        }
+        (_, Some(n)) => n.label.clone(),
+        (Some(o), None) => o.label.clone(),
+        (None, None) => String::new(),
+    }
+}
+
+fn indent(e: &ProvisionDiff) -> String {
+    let d = e
+        .new
+        .as_ref()
+        .or(e.old.as_ref())
+        .map(|s| s.depth)
+        .unwrap_or(0);
+    "    ".repeat(d)
+}
+
+/// A readable redline of one instrument's diff: per section a summary line, then each
+/// changed provision with a marker (`+` added, `-` deleted, `~` modified, `>` moved,
+/// `#` renumbered). Unchanged provisions are left out.
+pub fn redline_text(d: &Diff) -> String {
+    let mut out = String::new();
+    if d.old_citation == d.new_citation {
+        let _ = writeln!(out, "{}", d.new_citation);
+    } else {
+        let _ = writeln!(out, "{} -> {}", d.old_citation, d.new_citation);
+    }
+    if let Some(h) = &d.header {
+        if !d.opening_changes.is_empty() {
+            let _ = writeln!(out, "opening: {}", changes_text(&d.opening_changes));
+        }
+        let _ = h;
+    }
+    for (sec, (heading, s)) in d.sections.iter().zip(d.section_summaries()) {
+        let removed = if sec.removed {
+            " (section removed)"
+        } else {
+            ""
+        };
+        let _ = writeln!(out, "\n## {heading}: {}{removed}", s.describe());
+        for e in &sec.entries {
+            let (mark, body) = match e.status {
+                Status::Unchanged => continue,
+                Status::Added => (
+                    "+",
+                    e.new
+                        .as_ref()
+                        .map(|s| s.text.to_plain())
+                        .unwrap_or_default(),
+                ),
+                Status::Deleted => (
+                    "-",
+                    e.old
+                        .as_ref()
+                        .map(|s| s.text.to_plain())
+                        .unwrap_or_default(),
+                ),
+                Status::Renumbered => (
+                    "#",
+                    e.new
+                        .as_ref()
+                        .map(|s| s.text.to_plain())
+                        .unwrap_or_default(),
+                ),
+                Status::Modified => ("~", changes_text(&e.changes)),
+                Status::Moved => (
+                    ">",
+                    if e.changes.is_empty() {
+                        e.new
+                            .as_ref()
+                            .map(|s| s.text.to_plain())
+                            .unwrap_or_default()
+                    } else {
+                        changes_text(&e.changes)
+                    },
+                ),
+            };
+            let _ = writeln!(out, "{}{mark} {} {body}", indent(e), labels(e));
+        }
+    }
+    if d.footnotes.is_some() {
+        let _ = writeln!(out, "\nfootnotes changed");
+    }
+    let _ = writeln!(out, "\nsummary: {}", summary_line(&d.summary()));
+    out
+}
+
+/// `2 added, 1 deleted, 3 modified, 0 moved, 1 renumbered, 12 unchanged`.
+pub fn summary_line(s: &Summary) -> String {
+    format!(
+        "{} added, {} deleted, {} modified, {} moved, {} renumbered, {} unchanged",
+        s.added, s.deleted, s.modified, s.moved, s.renumbered, s.unchanged
+    )
+}
+
+/// The redline of a collection: each changed instrument, then instruments added or
+/// removed, then the total.
+pub fn collection_text(cd: &CollectionDiff) -> String {
+    let mut out = String::new();
+    let several = cd.changed.len() + cd.added.len() + cd.removed.len() > 1;
+    for d in &cd.changed {
+        if several && d.is_unchanged() {
+            continue;
+        }
+        out.push_str(&redline_text(d));
+        if several {
+            out.push_str("=====\n");
+        }
+    }
+    for a in &cd.added {
+        let _ = writeln!(out, "+ instrument added: {a}");
+    }
+    for r in &cd.removed {
+        let _ = writeln!(out, "- instrument removed: {r}");
+    }
+    if several {
+        let _ = writeln!(
+            out,
+            "total over {} instruments: {}",
+            cd.changed.len(),
+            summary_line(&cd.summary())
+        );
+    }
+    out
+}
+
+/// An HTML fragment (no page shell) with the redline: `<ins>`/`<del>` inside each
+/// changed provision, classes `added`, `deleted`, `modified`, `moved`, `renumbered`.
+pub fn redline_html(d: &Diff) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "<article class=\"redline\">");
+    let _ = writeln!(
+        out,
+        "<h1>{}</h1>",
+        if d.old_citation == d.new_citation {
+            html_escape(&d.new_citation)
+        } else {
+            format!(
+                "<del>{}</del> <ins>{}</ins>",
+                html_escape(&d.old_citation),
+                html_escape(&d.new_citation)
+            )
+        }
+    );
+    if !d.opening_changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "<p class=\"opening\">{}</p>",
+            changes_html(&d.opening_changes)
+        );
+    }
+    for (sec, (heading, s)) in d.sections.iter().zip(d.section_summaries()) {
+        let _ = writeln!(
+            out,
+            "<section><h2>{}</h2><p class=\"summary\">{}</p>",
+            html_escape(&heading),
+            html_escape(&s.describe())
+        );
+        for e in &sec.entries {
+            let body = match e.status {
+                Status::Added => format!(
+                    "<ins>{}</ins>",
+                    html_escape(
+                        &e.new
+                            .as_ref()
+                            .map(|s| s.text.to_plain())
+                            .unwrap_or_default()
+                    )
+                ),
+                Status::Deleted => format!(
+                    "<del>{}</del>",
+                    html_escape(
+                        &e.old
+                            .as_ref()
+                            .map(|s| s.text.to_plain())
+                            .unwrap_or_default()
+                    )
+                ),
+                _ if !e.changes.is_empty() => changes_html(&e.changes),
+                _ => html_escape(
+                    &e.new
+                        .as_ref()
+                        .map(|s| s.text.to_plain())
+                        .unwrap_or_default(),
+                ),
+            };
+            let depth = e
+                .new
+                .as_ref()
+                .or(e.old.as_ref())
+                .map(|s| s.depth)
+                .unwrap_or(0);
+            let _ = writeln!(
+                out,
+                "<p class=\"{}\" data-depth=\"{depth}\"><span class=\"label\">{}</span> {body}</p>",
+                e.status.name(),
+                html_escape(&labels(e))
+            );
+        }
+        let _ = writeln!(out, "</section>");
+    }
+    let _ = writeln!(out, "</article>");
+    out
+}
+
+/// HTML for a collection: one `<article>` per instrument.
+pub fn collection_html(cd: &CollectionDiff) -> String {
+    let mut out = String::new();
+    for d in &cd.changed {
+        out.push_str(&redline_html(d));
+    }
+    for a in &cd.added {
+        let _ = writeln!(
+            out,
+            "<p class=\"added\">instrument added: {}</p>",
+            html_escape(a)
+        );
+    }
+    for r in &cd.removed {
+        let _ = writeln!(
+            out,
+            "<p class=\"deleted\">instrument removed: {}</p>",
+            html_escape(r)
+        );
+    }
+    out
+}
+
+fn summary_json(s: &Summary) -> Value {
+    json!({
+        "added": s.added,
+        "deleted": s.deleted,
+        "modified": s.modified,
+        "moved": s.moved,
+        "renumbered": s.renumbered,
+        "unchanged": s.unchanged,
+    })
+}
+
+fn provisions_json(d: &Diff, out: &mut Vec<Value>) {
+    for sec in &d.sections {
+        for e in &sec.entries {
+            let changes: Vec<Value> = e
+                .changes
+                .iter()
+                .map(|c| {
+                    json!({
+                        "op": match c.op { ChangeOp::Equal => "equal", ChangeOp::Delete => "delete", ChangeOp::Insert => "insert" },
+                        "text": c.text.to_plain(),
+                    })
+                })
+                .collect();
+            out.push(json!({
+                "instrument": d.new_citation,
+                "status": e.status.name(),
+                "section": sec.heading,
+                "old_section": e.old.as_ref().map(|s| s.section.clone()),
+                "old_id": e.old.as_ref().map(|s| s.id.clone()),
+                "new_id": e.new.as_ref().map(|s| s.id.clone()),
+                "old_label": e.old.as_ref().map(|s| s.label.clone()),
+                "new_label": e.new.as_ref().map(|s| s.label.clone()),
+                "old_text": e.old.as_ref().map(|s| s.text.to_plain()),
+                "new_text": e.new.as_ref().map(|s| s.text.to_plain()),
+                "changes": changes,
+            }));
+        }
+    }
+}
+
+/// JSON for a diff: `summary` (counts), `sections` (per-section counts) and
+/// `provisions` (status, section, labels, plain texts, word changes).
+pub fn diff_json(d: &Diff) -> Value {
+    let mut provisions = Vec::new();
+    provisions_json(d, &mut provisions);
+    json!({
+        "old": d.old_citation,
+        "new": d.new_citation,
+        "summary": summary_json(&d.summary()),
+        "sections": d.section_summaries().iter().map(|(h, s)| json!({"section": h, "summary": summary_json(s), "description": s.describe()})).collect::<Vec<_>>(),
+        "provisions": provisions,
+    })
+}
+
+/// JSON for a collection diff: same shape as [`diff_json`], with provisions of every
+/// instrument (each names its `instrument`), plus `instruments_added` / `_removed`.
+pub fn collection_json(cd: &CollectionDiff) -> Value {
+    if cd.changed.len() == 1 && cd.added.is_empty() && cd.removed.is_empty() {
+        return diff_json(&cd.changed[0]);
+    }
+    let mut provisions = Vec::new();
+    for d in &cd.changed {
+        provisions_json(d, &mut provisions);
+    }
+    json!({
+        "summary": summary_json(&cd.summary()),
+        "instruments": cd.changed.iter().map(|d| json!({"old": d.old_citation, "new": d.new_citation, "summary": summary_json(&d.summary())})).collect::<Vec<_>>(),
+        "instruments_added": cd.added,
+        "instruments_removed": cd.removed,
+        "provisions": provisions,
+    })
+}
