@@ -1,1 +1,357 @@
-//! (being built)
+//! Storage of the public record: the traits every backend implements, and [`Store`], the
+//! one place where a decision becomes events and views in a single transaction.
+//!
+//! A backend owns SQL; this crate owns the order of operations: lock the chain head, load
+//! the documents a command reads, let the domain decide, seal each event onto the chain,
+//! apply it to the views, write everything, commit. Nothing here knows SQL or HTTP.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+#[cfg(feature = "conformance")]
+pub mod conformance;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use plenary_domain::DomainError;
+use plenary_domain::chain::{ChainBreak, ChainVerifier, Head};
+use plenary_domain::event::{PendingEvent, RecordedEvent, Timestamp};
+use plenary_domain::projection::{self, Doc, DocKey, DocKind, DocSet};
+
+/// How many events a page of the log holds when the store reads it in order.
+pub const PAGE: u32 = 2000;
+
+/// What can go wrong when storing or reading.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The domain refused the command; nothing was written.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The database could not be reached or answered with an error.
+    #[error("storage unavailable: {0}")]
+    Unavailable(String),
+    /// A stored row could not be read back (a tampered or damaged store).
+    #[error("corrupt record at seq {seq}: {detail}")]
+    CorruptEvent {
+        /// The seq of the row.
+        seq: i64,
+        /// What failed.
+        detail: String,
+    },
+    /// The database refused the write (a constraint or trigger).
+    #[error("refused by the database: {0}")]
+    Refused(String),
+}
+
+/// Result of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A storage backend: SQLite or PostgreSQL.
+#[async_trait]
+pub trait Backend: Send + Sync + std::fmt::Debug {
+    /// `sqlite` or `postgres`.
+    fn name(&self) -> &'static str;
+    /// Brings the schema up to date.
+    async fn migrate(&self) -> Result<()>;
+    /// Checks that the database answers.
+    async fn ping(&self) -> Result<()>;
+    /// Opens a write transaction holding the chain lock: no other writer, in this process
+    /// or any other, can append until it commits or is dropped (rolled back).
+    async fn begin(&self) -> Result<Box<dyn WriteTx>>;
+    /// The committed head of the chain.
+    async fn head(&self) -> Result<Head>;
+    /// Up to `limit` events with seq > `after`, in seq order.
+    async fn events(&self, after: i64, limit: u32) -> Result<Vec<RecordedEvent>>;
+    /// One document of the views.
+    async fn doc(&self, key: &DocKey) -> Result<Option<Doc>>;
+    /// The documents of a kind, optionally only those under one parent, ordered by id.
+    async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>>;
+}
+
+/// A write transaction that holds the chain lock. Dropping it without [`WriteTx::commit`]
+/// rolls everything back.
+#[async_trait]
+pub trait WriteTx: Send {
+    /// The head as seen under the lock.
+    async fn head(&mut self) -> Result<Head>;
+    /// Reads a document as of this transaction.
+    async fn load(&mut self, key: &DocKey) -> Result<Option<Doc>>;
+    /// Reads events as of this transaction (for a rebuild under the lock).
+    async fn events(&mut self, after: i64, limit: u32) -> Result<Vec<RecordedEvent>>;
+    /// Appends a sealed event and moves the head to it.
+    async fn append(&mut self, event: &RecordedEvent) -> Result<()>;
+    /// Writes a document of the views.
+    async fn put(&mut self, key: &DocKey, doc: &Doc) -> Result<()>;
+    /// Empties the views (for a rebuild).
+    async fn clear_views(&mut self) -> Result<()>;
+    /// Commits; on return the events are durable.
+    async fn commit(self: Box<Self>) -> Result<()>;
+}
+
+/// What `verify` found on an intact chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// The head: event count and last hash.
+    pub head: Head,
+    /// Payload bytes hashed.
+    pub payload_bytes: u64,
+}
+
+/// The result of checking the whole chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// Every event is in place and unaltered.
+    Intact(Verified),
+    /// The chain breaks at an event.
+    Broken(ChainBreak),
+}
+
+/// The store: a backend plus the rules of how the record is written.
+#[derive(Debug, Clone)]
+pub struct Store {
+    backend: Arc<dyn Backend>,
+}
+
+impl Store {
+    /// Wraps a backend.
+    pub fn new(backend: Arc<dyn Backend>) -> Self {
+        Self { backend }
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// Lets the domain decide on the current state and records the result: the documents
+    /// in `reads` are loaded under the chain lock, `decide` sees them, and the events it
+    /// returns are sealed onto the chain and projected into the views in the same
+    /// transaction. Either all of it is committed or none of it.
+    ///
+    /// # Errors
+    /// The domain's refusal (nothing written) or a storage failure (nothing written).
+    pub async fn record(
+        &self,
+        actor: &str,
+        at: Timestamp,
+        reads: &[DocKey],
+        decide: &(dyn Fn(&DocSet) -> Result<Vec<PendingEvent>, DomainError> + Send + Sync),
+    ) -> Result<Vec<RecordedEvent>> {
+        let mut tx = self.backend.begin().await?;
+        let mut head = tx.head().await?;
+        let mut docs = DocSet::new();
+        for key in reads {
+            load_into(tx.as_mut(), &mut docs, key).await?;
+        }
+        let pending = decide(&docs)?;
+        let mut recorded = Vec::with_capacity(pending.len());
+        for p in &pending {
+            for key in projection::touches(&p.change) {
+                load_into(tx.as_mut(), &mut docs, &key).await?;
+            }
+            let event = RecordedEvent::seal(&head, uuid::Uuid::now_v7(), &at, actor, p);
+            projection::apply(&mut docs, &p.change, event.seq)?;
+            tx.append(&event).await?;
+            head = Head {
+                seq: event.seq,
+                hash: event.hash.clone(),
+            };
+            recorded.push(event);
+        }
+        for (key, doc) in docs.written() {
+            tx.put(key, doc).await?;
+        }
+        tx.commit().await?;
+        Ok(recorded)
+    }
+
+    /// Recomputes every view from the log, under the chain lock, and replaces the views
+    /// with the result. Returns the number of events replayed.
+    ///
+    /// # Errors
+    /// When an event cannot be decoded or applied (the log and the code disagree).
+    pub async fn rebuild_views(&self) -> Result<i64> {
+        let mut tx = self.backend.begin().await?;
+        let docs = replay(tx.as_mut()).await?;
+        tx.clear_views().await?;
+        let mut count = 0;
+        for (key, doc) in docs.all() {
+            tx.put(key, doc).await?;
+            count += 1;
+        }
+        let head = tx.head().await?;
+        tx.commit().await?;
+        tracing::info!(
+            events = head.seq,
+            documents = count,
+            "views rebuilt from the log"
+        );
+        Ok(head.seq)
+    }
+
+    /// Every document of the views, ordered by kind and id (to compare live and rebuilt).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn snapshot_views(&self) -> Result<Vec<(DocKey, Doc)>> {
+        let mut all = Vec::new();
+        for kind in DocKind::ALL {
+            for (id, doc) in self.backend.docs(kind, None).await? {
+                all.push((DocKey::new(kind, id), doc));
+            }
+        }
+        Ok(all)
+    }
+
+    /// Recomputes the whole chain from the first event.
+    ///
+    /// # Errors
+    /// A storage failure (an altered chain is a [`Verification::Broken`], not an error).
+    pub async fn verify(&self) -> Result<Verification> {
+        let mut verifier = ChainVerifier::new();
+        loop {
+            let after = verifier.head().seq;
+            let page = match self.backend.events(after, PAGE).await {
+                Ok(page) => page,
+                Err(StoreError::CorruptEvent { seq, .. }) => {
+                    return Ok(Verification::Broken(ChainBreak::Altered { seq }));
+                }
+                Err(e) => return Err(e),
+            };
+            if page.is_empty() {
+                break;
+            }
+            for event in &page {
+                if let Err(brk) = verifier.check(event) {
+                    return Ok(Verification::Broken(brk));
+                }
+            }
+        }
+        // The head row must agree with the last event, or events were cut off the end.
+        let stored = self.backend.head().await?;
+        if stored.seq != verifier.head().seq {
+            return Ok(Verification::Broken(ChainBreak::Gap {
+                expected: verifier.head().seq + 1,
+                found: stored.seq,
+            }));
+        }
+        if stored.hash != verifier.head().hash {
+            return Ok(Verification::Broken(ChainBreak::Altered {
+                seq: stored.seq,
+            }));
+        }
+        Ok(Verification::Intact(Verified {
+            head: verifier.head().clone(),
+            payload_bytes: verifier.payload_bytes(),
+        }))
+    }
+
+    /// Every document as of the end of the log, computed by replaying it (not read from
+    /// the views).
+    ///
+    /// # Errors
+    /// When an event cannot be decoded or applied.
+    pub async fn replay_views(&self) -> Result<DocSet> {
+        let mut tx = self.backend.begin().await?;
+        replay(tx.as_mut()).await
+    }
+}
+
+async fn load_into(tx: &mut dyn WriteTx, docs: &mut DocSet, key: &DocKey) -> Result<()> {
+    if !docs.is_loaded(key) {
+        let doc = tx.load(key).await?;
+        docs.load(key.clone(), doc);
+    }
+    Ok(())
+}
+
+async fn replay(tx: &mut dyn WriteTx) -> Result<DocSet> {
+    let mut docs = DocSet::new();
+    let mut after = 0;
+    loop {
+        let page = tx.events(after, PAGE).await?;
+        if page.is_empty() {
+            break;
+        }
+        for event in &page {
+            let change = event.change()?;
+            for key in projection::touches(&change) {
+                if !docs.is_loaded(&key) {
+                    docs.load(key, None);
+                }
+            }
+            projection::apply(&mut docs, &change, event.seq)?;
+            after = event.seq;
+        }
+    }
+    Ok(docs)
+}
+
+/// An event row as both backends store it: every column as text except `seq`.
+pub type EventRow = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+);
+
+/// Decodes an event row (`seq, id, at, actor, kind, payload, visibility, prev_hash, hash`).
+///
+/// # Errors
+/// [`StoreError::CorruptEvent`] when the id or visibility does not parse.
+pub fn event_from_row(row: EventRow) -> Result<RecordedEvent> {
+    let (seq, id, at, actor, kind, payload, visibility, prev_hash, hash) = row;
+    let id = uuid::Uuid::parse_str(&id).map_err(|e| StoreError::CorruptEvent {
+        seq,
+        detail: format!("id: {e}"),
+    })?;
+    let visibility = plenary_domain::event::Visibility::from_stored(&visibility).map_err(|e| {
+        StoreError::CorruptEvent {
+            seq,
+            detail: e.to_string(),
+        }
+    })?;
+    Ok(RecordedEvent {
+        seq,
+        id,
+        at,
+        actor,
+        kind,
+        payload,
+        visibility,
+        prev_hash,
+        hash,
+    })
+}
+
+/// A document row: `id, parent, version, body`.
+pub type DocRow = (String, Option<String>, i64, String);
+
+/// Splits a document row into its id and document.
+pub fn doc_from_row(row: DocRow) -> (String, Doc) {
+    let (id, parent, version, body) = row;
+    (
+        id,
+        Doc {
+            parent,
+            body,
+            version,
+        },
+    )
+}
+
+/// One schema migration: a version number, a name and the SQL to run.
+#[derive(Debug, Clone, Copy)]
+pub struct Migration {
+    /// Applied in increasing order, once each.
+    pub version: i64,
+    /// What it does.
+    pub name: &'static str,
+    /// The statements.
+    pub sql: &'static str,
+}
