@@ -1,7 +1,10 @@
 //! `plenary diff` and `plenary merge`: the text engine on notation files.
-//! (Owned by the text-engine work; filled in there.)
+//!
+//! All formatting lives in `plenary-text`; this file reads files, picks the output
+//! format and maps errors to exit codes (2: unreadable input or bad arguments).
 
-use std::path::PathBuf;
+use plenary_text::{Instrument, Proposal, render};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// Arguments of `plenary diff`.
@@ -29,14 +32,103 @@ pub struct MergeArgs {
     pub format: String,
 }
 
-/// Runs `plenary diff`.
-pub fn diff(_args: &DiffArgs) -> ExitCode {
-    eprintln!("plenary diff: not built yet");
+/// Reads the instruments of one file: a notation file holding one instrument or a
+/// collection separated by `=====` lines. (The one place that knows file formats.)
+fn read_instruments(path: &Path) -> Result<Vec<Instrument>, String> {
+    let src = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    plenary_text::parse_collection(&src).map_err(|e| {
+        format!(
+            "{}:{}:{}: {}",
+            path.display(),
+            e.line,
+            e.column,
+            e.message
+        )
+    })
+}
+
+fn fail(cmd: &str, msg: &str) -> ExitCode {
+    eprintln!("plenary {cmd}: {msg}");
     ExitCode::from(2)
 }
 
+fn emit(out: &str) -> ExitCode {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail("", &format!("cannot write output: {e}")),
+    }
+}
+
+/// Runs `plenary diff`.
+pub fn diff(args: &DiffArgs) -> ExitCode {
+    if !matches!(args.format.as_str(), "text" | "json" | "html") {
+        return fail(
+            "diff",
+            &format!("unknown format `{}`; expected text, json or html", args.format),
+        );
+    }
+    let old = match read_instruments(&args.old) {
+        Ok(i) => i,
+        Err(e) => return fail("diff", &e),
+    };
+    let new = match read_instruments(&args.new) {
+        Ok(i) => i,
+        Err(e) => return fail("diff", &e),
+    };
+    let d = plenary_text::diff_collections(&old, &new);
+    let out = match args.format.as_str() {
+        "json" => {
+            let mut s = render::collection_json(&d).to_string();
+            s.push('\n');
+            s
+        }
+        "html" => render::collection_html(&d),
+        _ => render::collection_text(&d),
+    };
+    emit(&out)
+}
+
 /// Runs `plenary merge`.
-pub fn merge(_args: &MergeArgs) -> ExitCode {
-    eprintln!("plenary merge: not built yet");
-    ExitCode::from(2)
+pub fn merge(args: &MergeArgs) -> ExitCode {
+    if !matches!(args.format.as_str(), "notation" | "json") {
+        return fail(
+            "merge",
+            &format!("unknown format `{}`; expected notation or json", args.format),
+        );
+    }
+    let base = match read_instruments(&args.base) {
+        Ok(i) => i,
+        Err(e) => return fail("merge", &e),
+    };
+    let mut proposals = Vec::new();
+    for path in &args.proposals {
+        let insts = match read_instruments(path) {
+            Ok(i) => i,
+            Err(e) => return fail("merge", &e),
+        };
+        // Without a `sponsors:` line, the file name stands for the sponsors.
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "proposal".into());
+        proposals.push(
+            insts
+                .into_iter()
+                .map(|i| Proposal::with_default_sponsor(i, &stem))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let merged = match plenary_text::merge::merge_collection(&base, &proposals) {
+        Ok(m) => m,
+        Err(e) => return fail("merge", &e),
+    };
+    let out = match args.format.as_str() {
+        "json" => render::instruments_json(&merged),
+        _ => plenary_text::print_collection(&merged),
+    };
+    emit(&out)
 }

@@ -61,6 +61,62 @@ impl Proposal {
     }
 }
 
+impl Proposal {
+    /// Like [`Proposal::from_instrument`], but when the text names no sponsors,
+    /// `fallback` (e.g. a file name) stands for them.
+    pub fn with_default_sponsor(text: Instrument, fallback: &str) -> Proposal {
+        let named = !text.sponsors().is_empty();
+        let mut p = Proposal::from_instrument(text);
+        if !named {
+            let clean: String = fallback
+                .chars()
+                .filter(|c| {
+                    !matches!(c, ',' | '{' | '}' | '[' | ']' | '|' | '\\' | '#') && !c.is_control()
+                })
+                .collect();
+            p.sponsors = vec![if clean.trim().is_empty() {
+                "proposal".into()
+            } else {
+                clean.trim().to_string()
+            }];
+        }
+        p
+    }
+}
+
+/// Merges collections: each base instrument with the proposal instruments of the same
+/// kind and number. Each element of `proposals` is one proposal file's instruments.
+/// Fails when a proposal amends an instrument that is not in the base.
+pub fn merge_collection(
+    base: &[Instrument],
+    proposals: &[Vec<Proposal>],
+) -> Result<Vec<Instrument>, String> {
+    let same = |a: &Instrument, b: &Instrument| {
+        a.kind.eq_ignore_ascii_case(&b.kind) && a.number == b.number
+    };
+    for p in proposals.iter().flatten() {
+        if !base.iter().any(|b| same(b, &p.text)) {
+            return Err(format!(
+                "the proposal from {} amends {}, which is not in the base text",
+                p.sponsors.join(", "),
+                p.text.citation()
+            ));
+        }
+    }
+    Ok(base
+        .iter()
+        .map(|b| {
+            let ps: Vec<Proposal> = proposals
+                .iter()
+                .flatten()
+                .filter(|p| same(b, &p.text))
+                .cloned()
+                .collect();
+            merge(b, &ps)
+        })
+        .collect())
+}
+
 /// What one proposal does to one stretch of text.
 #[derive(Clone, Debug)]
 enum Variant {

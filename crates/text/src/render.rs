@@ -367,3 +367,16 @@ pub fn collection_json(cd: &CollectionDiff) -> Value {
         "provisions": provisions,
     })
 }
+
+/// Instruments as pretty JSON (one object for one instrument, else an array), ending
+/// with a newline.
+pub fn instruments_json(insts: &[crate::model::Instrument]) -> String {
+    let mut s = if insts.len() == 1 {
+        serde_json::to_string_pretty(&insts[0])
+    } else {
+        serde_json::to_string_pretty(insts)
+    }
+    .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
