@@ -450,7 +450,7 @@ fn align_items(
 }
 
 /// Indices (into `seq`) of a longest strictly increasing subsequence.
-fn lis(seq: &[usize]) -> Vec<bool> {
+pub(crate) fn lis(seq: &[usize]) -> Vec<bool> {
     let mut tails: Vec<usize> = Vec::new(); // index into seq
     let mut prev = vec![usize::MAX; seq.len()];
     for k in 0..seq.len() {

@@ -166,6 +166,9 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
         flat: Vec<(usize, usize, &'a Provision)>,
         new_to_old: Vec<Option<usize>>,
         old_to_new: Vec<Option<usize>>,
+        /// Provisions of the proposal that it moved (taken out of their base place
+        /// and put where the proposal has them).
+        moved: Vec<bool>,
     }
     let aligned: Vec<Aligned<'_>> = props
         .iter()
@@ -178,10 +181,24 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
                     old_to_new[*i] = Some(j);
                 }
             }
+            let matched: Vec<(usize, usize)> = new_to_old
+                .iter()
+                .enumerate()
+                .filter_map(|(j, m)| m.map(|i| (j, i)))
+                .collect();
+            let olds: Vec<usize> = matched.iter().map(|x| x.1).collect();
+            let in_order = crate::diff::lis(&olds);
+            let mut moved = vec![false; flat.len()];
+            for (k, &(j, i)) in matched.iter().enumerate() {
+                let cross =
+                    base.sections[base_flat[i].0].heading != p.text.sections[flat[j].0].heading;
+                moved[j] = !in_order[k] || cross || base_flat[i].1 != flat[j].1;
+            }
             Aligned {
                 flat,
                 new_to_old,
                 old_to_new,
+                moved,
             }
         })
         .collect();
@@ -191,12 +208,14 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
     #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
     enum Anchor {
         After(usize),
-        Start(String),
+        Start(SectionKey),
     }
     let mut additions: HashMap<Anchor, Vec<(usize, usize, &Provision)>> = HashMap::new(); // (proposal, depth, provision)
-    let mut new_sections: Vec<(Option<String>, String)> = Vec::new(); // (after heading, heading)
+    let base_keys = section_keys(base);
+    let mut new_sections: Vec<(Option<SectionKey>, SectionKey)> = Vec::new(); // (after, section)
     for (k, a) in aligned.iter().enumerate() {
         let p = &props[k].text;
+        let p_keys = section_keys(p);
         let mut anchor: Option<Anchor> = None;
         let mut cur_sec = usize::MAX;
         for (j, (sec, depth, prov)) in a.flat.iter().enumerate() {
@@ -205,28 +224,25 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
                 anchor = None;
             }
             match a.new_to_old[j] {
-                Some(i) if base.sections[base_flat[i].0].heading == p.sections[*sec].heading => {
+                Some(i) if !a.moved[j] => {
                     anchor = Some(Anchor::After(i));
                 }
-                Some(_) => {}
-                None => {
+                _ => {
                     let key = anchor
                         .clone()
-                        .unwrap_or_else(|| Anchor::Start(p.sections[*sec].heading.clone()));
+                        .unwrap_or_else(|| Anchor::Start(p_keys[*sec].clone()));
                     additions.entry(key).or_default().push((k, *depth, prov));
                 }
             }
         }
-        for (si, s) in p.sections.iter().enumerate() {
-            if !base.sections.iter().any(|b| b.heading == s.heading)
-                && !new_sections.iter().any(|(_, h)| h == &s.heading)
-            {
-                let after = p.sections[..si]
+        for (si, key) in p_keys.iter().enumerate() {
+            if !base_keys.contains(key) && !new_sections.iter().any(|(_, h)| h == key) {
+                let after = p_keys[..si]
                     .iter()
                     .rev()
-                    .map(|x| x.heading.clone())
-                    .find(|h| base.sections.iter().any(|b| &b.heading == h));
-                new_sections.push((after, s.heading.clone()));
+                    .find(|h| base_keys.contains(h))
+                    .cloned();
+                new_sections.push((after, key.clone()));
             }
         }
     }
@@ -275,10 +291,11 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
     };
 
     let mut sections: Vec<Section> = Vec::new();
+    let mut kept_keys: Vec<SectionKey> = Vec::new();
     let mut flat_index = 0usize;
     for (si, sec) in base.sections.iter().enumerate() {
         let mut flat: Vec<(usize, Provision)> = Vec::new();
-        if let Some(list) = additions.get(&Anchor::Start(sec.heading.clone())) {
+        if let Some(list) = additions.get(&Anchor::Start(base_keys[si].clone())) {
             flat.extend(render_additions(list));
         }
         while flat_index < base_flat.len() && base_flat[flat_index].0 == si {
@@ -292,6 +309,7 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
                 let sponsors = props[k].sponsors.as_slice();
                 match a.old_to_new[i] {
                     None => variants.push((sponsors, Variant::Suppress)),
+                    Some(j) if a.moved[j] => variants.push((sponsors, Variant::Suppress)),
                     Some(j) => {
                         let np = a.flat[j].2;
                         if np.text != bp.text {
@@ -327,48 +345,42 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
                 flat.extend(render_additions(list));
             }
         }
-        let touched_removal = aligned.iter().enumerate().any(|(k, _)| {
-            !props[k]
-                .text
-                .sections
-                .iter()
-                .any(|s| s.heading == sec.heading)
-        });
+        let touched_removal = props
+            .iter()
+            .any(|p| !section_keys(&p.text).contains(&base_keys[si]));
         if flat.is_empty() && touched_removal {
             continue;
         }
+        kept_keys.push(base_keys[si].clone());
         sections.push(Section {
             heading: sec.heading.clone(),
             provisions: crate::diff::tree_from_flat(flat),
         });
     }
-    for (after, heading) in new_sections {
+    // Occurrence numbers refer to the base's sections, also when some were dropped.
+    let mut keys = kept_keys;
+    for (after, key) in new_sections {
         let flat = additions
-            .get(&Anchor::Start(heading.clone()))
+            .get(&Anchor::Start(key.clone()))
             .map(|l| render_additions(l))
             .unwrap_or_default();
-        let pos = match after {
-            Some(h) => sections
+        let mut pos = match after {
+            Some(h) => keys
                 .iter()
-                .position(|s| s.heading == h)
+                .position(|k| *k == h)
                 .map(|p| p + 1)
-                .unwrap_or(sections.len()),
+                .unwrap_or(keys.len()),
             None => 0,
         };
         // Keep several new sections after the same one in proposal order.
-        let mut pos = pos;
-        while pos < sections.len()
-            && !base
-                .sections
-                .iter()
-                .any(|b| b.heading == sections[pos].heading)
-        {
+        while pos < keys.len() && !base_keys.contains(&keys[pos]) {
             pos += 1;
         }
+        keys.insert(pos, key.clone());
         sections.insert(
             pos,
             Section {
-                heading,
+                heading: key.0,
                 provisions: crate::diff::tree_from_flat(flat),
             },
         );
@@ -376,6 +388,22 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
     out.sections = sections;
     finish_ids(&mut out);
     out
+}
+
+/// A section's identity for the merge: its heading and which occurrence of that
+/// heading it is (1 for the first).
+type SectionKey = (String, usize);
+
+fn section_keys(inst: &Instrument) -> Vec<SectionKey> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    inst.sections
+        .iter()
+        .map(|s| {
+            let n = seen.entry(s.heading.as_str()).or_insert(0);
+            *n += 1;
+            (s.heading.clone(), *n)
+        })
+        .collect()
 }
 
 /// The value every changer agrees on, or the base.
