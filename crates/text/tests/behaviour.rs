@@ -1,0 +1,539 @@
+//! What delegates, chairs and readers rely on, one behaviour per test.
+
+use plenary_text::diff::{ChangeOp, Status};
+use plenary_text::*;
+
+fn doc(body: &str) -> Instrument {
+    let src = format!("Resolution 102 (Rev. Busan, 2014)\nITU's role\n\nThe Conference,\n\n{body}");
+    match parse(&src) {
+        Ok(i) => i,
+        Err(e) => panic!("{e}\n{src}"),
+    }
+}
+
+fn status_of<'a>(d: &'a Diff, old_label: &str) -> Vec<&'a ProvisionDiff> {
+    d.sections
+        .iter()
+        .flat_map(|s| &s.entries)
+        .filter(|e| e.old.as_ref().map(|o| o.label.as_str()) == Some(old_label))
+        .collect()
+}
+
+const BASE: &str = "## considering\na) that the purpose of the Union is to promote cooperation;\nb) that the Internet is a key resource;\nc) that privacy matters online;\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council;\n3 to invite Member States to participate;\n";
+
+#[test]
+fn spec_example_parses_with_brackets_sponsors_deletion_and_sub_items() {
+    let src = "Resolution 102 (Rev. Guadalajara, 2010)\nITU's role with regard to international public policy issues pertaining to the Internet\nsponsors: ARB, RCC\n\nThe Plenipotentiary Conference of the International Telecommunication Union (Guadalajara, 2010),\n\n## considering\na) that the purpose of the Union is to [{ARB} promote | {USA} encourage] cooperation;\nb) a long paragraph may continue on lines\n   indented under it;\n\n## resolves\n1 to continue to [{RCC} play an active role |] in this field;\n2 to invite Member States:\n    a) to participate[^1];\n\n[^1]: A footnote.\n% a comment line\n";
+    let inst = parse(src).unwrap();
+    assert_eq!(inst.kind, "Resolution");
+    assert_eq!(inst.number, "102");
+    assert_eq!(inst.revision.as_deref(), Some("Rev. Guadalajara, 2010"));
+    assert_eq!(inst.sponsors(), vec!["ARB", "RCC"]);
+    assert_eq!(inst.sections[0].part(), Part::Preamble);
+    assert_eq!(inst.sections[1].part(), Part::Operative);
+    let b = &inst.sections[0].provisions[1];
+    assert_eq!(
+        b.text.to_plain(),
+        "a long paragraph may continue on lines indented under it;"
+    );
+    let r1 = &inst.sections[1].provisions[0];
+    let Inline::Bracket(br) = &r1.text.0[1] else {
+        panic!("expected a bracket")
+    };
+    assert_eq!(br.alternatives.len(), 2);
+    assert_eq!(br.alternatives[0].sponsors, vec!["RCC"]);
+    assert!(
+        br.alternatives[1].text.is_empty(),
+        "empty alternative means delete"
+    );
+    let sub = &inst.sections[1].provisions[1].children[0];
+    assert_eq!(sub.id, "resolves.2.a");
+    assert_eq!(inst.footnotes[0].text.to_plain(), "A footnote.");
+}
+
+#[test]
+fn nested_brackets_round_trip() {
+    let inst = doc(
+        "## resolves\n1 to [{USA} promote [{ARB} open | {RCC} secure] networks | {CHN} develop networks];\n",
+    );
+    let Inline::Bracket(outer) = &inst.sections[0].provisions[0].text.0[1] else {
+        panic!()
+    };
+    let Inline::Bracket(inner) = &outer.alternatives[0].text.0[1] else {
+        panic!()
+    };
+    assert_eq!(outer.id, "b1");
+    assert_eq!(inner.id, "b2");
+    assert_eq!(inner.alternatives[1].sponsors, vec!["RCC"]);
+    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+}
+
+#[test]
+fn escaped_brackets_and_bars_are_literal_text() {
+    let inst =
+        doc("## resolves\n1 see document \\[PP-14/60\\] \\| annex \\{A\\} and C:\\\\path;\n");
+    assert_eq!(
+        inst.sections[0].provisions[0].text.to_plain(),
+        "see document [PP-14/60] | annex {A} and C:\\path;"
+    );
+    assert!(!inst.sections[0].provisions[0].text.has_brackets());
+    assert!(print(&inst).contains("\\[PP-14/60\\] \\| annex \\{A\\} and C:\\\\path;"));
+}
+
+#[test]
+fn anchors_keep_identities_that_are_not_the_default() {
+    let inst = doc(
+        "## resolves\n1 {#res-continue} to continue;\n2 to report [{#dispute-7} {USA} annually | {ARB} biennially];\n",
+    );
+    assert_eq!(inst.sections[0].provisions[0].id, "res-continue");
+    assert_eq!(inst.sections[0].provisions[1].id, "resolves.2");
+    let printed = print(&inst);
+    assert!(printed.contains("1 {#res-continue} to continue;"));
+    assert!(printed.contains("[{#dispute-7} {USA} annually | {ARB} biennially]"));
+    assert_eq!(parse(&printed).unwrap(), inst);
+}
+
+#[test]
+fn parse_error_names_line_column_and_what_was_expected() {
+    let src = "Resolution 102 (Rev. Busan, 2014)\nTitle\n\n## resolves\n1 to continue [{USA} here | there;\n";
+    let e = parse(src).unwrap_err();
+    assert_eq!((e.line, e.column), (5, 15));
+    assert!(e.message.contains("expected `]`"), "{e}");
+
+    let e = parse("Resolution 102\nTitle\n\n## considring\na) x\n").unwrap_err();
+    assert_eq!(e.line, 4);
+    assert!(
+        e.message.contains("unknown section keyword `considring`"),
+        "{e}"
+    );
+
+    let e = parse("Resolution 102\nTitle\n\n## resolves\nto continue\n").unwrap_err();
+    assert_eq!((e.line, e.column), (5, 1));
+    assert!(e.message.contains("expected a provision label"), "{e}");
+
+    let e = parse("Resolution 102\nTitle\n\n## resolves\n1 a ] b\n").unwrap_err();
+    assert_eq!((e.line, e.column), (5, 5));
+    assert!(e.message.contains("write `\\]`"), "{e}");
+}
+
+#[test]
+fn renumbered_paragraph_is_reported_as_renumbered_not_deleted() {
+    let old = doc(BASE);
+    let new = doc(&BASE.replace(
+        "1 to continue to play an active role;\n2 to report to the Council;\n3 to invite",
+        "1 to continue to play an active role;\n2 to hold open consultations with all stakeholders;\n3 to report to the Council;\n4 to invite",
+    ));
+    let d = diff(&old, &new);
+    let e = status_of(&d, "2");
+    assert_eq!(e.len(), 1);
+    assert_eq!(e[0].status, Status::Renumbered);
+    assert_eq!(e[0].new.as_ref().unwrap().label, "3");
+    assert_eq!(status_of(&d, "3")[0].status, Status::Renumbered);
+    let s = d.summary();
+    assert_eq!((s.added, s.deleted, s.renumbered), (1, 0, 2));
+    assert_eq!(apply_diff(&old, &d).unwrap(), new);
+}
+
+#[test]
+fn renumbered_and_reworded_paragraph_is_modified_with_both_labels() {
+    let old = doc(BASE);
+    let new = doc(&BASE.replace(
+        "b) that the Internet is a key resource;\nc) that privacy",
+        "b) that access is unequal;\nc) that the Internet is a key global resource;\nd) that privacy",
+    ));
+    let d = diff(&old, &new);
+    let e = status_of(&d, "b)");
+    assert_eq!(e[0].status, Status::Modified);
+    assert_eq!(e[0].new.as_ref().unwrap().label, "c)");
+    assert!(
+        e[0].changes
+            .iter()
+            .any(|c| c.op == ChangeOp::Insert && c.text.to_plain().contains("global"))
+    );
+}
+
+#[test]
+fn paragraph_moved_to_another_section_is_reported_as_moved() {
+    let old = doc(BASE);
+    let new = doc(
+        "## considering\na) that the purpose of the Union is to promote cooperation;\nb) that the Internet is a key resource;\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council;\n3 to invite Member States to participate;\n\n## recognizing\na) that privacy matters online;\n",
+    );
+    let d = diff(&old, &new);
+    let e = status_of(&d, "c)");
+    assert_eq!(e[0].status, Status::Moved);
+    assert_eq!(e[0].new.as_ref().unwrap().section, "recognizing");
+    assert_eq!(d.summary().deleted, 0);
+    let sums = d.section_summaries();
+    assert!(
+        sums.iter()
+            .any(|(h, s)| h == "recognizing" && s.describe() == "1 moved")
+    );
+    assert_eq!(apply_diff(&old, &d).unwrap(), new);
+}
+
+#[test]
+fn reordered_paragraphs_report_one_move_not_a_delete_and_add() {
+    let old = doc(BASE);
+    let new = doc(&BASE.replace(
+        "1 to continue to play an active role;\n2 to report to the Council;\n3 to invite Member States to participate;",
+        "1 to invite Member States to participate;\n2 to continue to play an active role;\n3 to report to the Council;",
+    ));
+    let d = diff(&old, &new);
+    let s = d.summary();
+    assert_eq!((s.moved, s.added, s.deleted), (1, 0, 0));
+    assert_eq!(apply_diff(&old, &d).unwrap(), new);
+}
+
+#[test]
+fn section_summary_says_what_was_added_per_section() {
+    let old = doc(BASE);
+    let new = doc(&format!(
+        "{BASE}\n## recognizing\na) the need for affordable international Internet connectivity;\n"
+    ));
+    let d = diff(&old, &new);
+    let sums = d.section_summaries();
+    assert!(
+        sums.iter()
+            .any(|(h, s)| h == "recognizing" && s.describe() == "1 added")
+    );
+    assert!(render::redline_text(&d).contains("## recognizing: 1 added"));
+}
+
+#[test]
+fn deleted_paragraph_appears_where_it_was() {
+    let old = doc(BASE);
+    let new = doc(&BASE.replace("2 to report to the Council;\n3 to invite", "2 to invite"));
+    let d = diff(&old, &new);
+    let labels: Vec<(Status, String)> = d.sections[1]
+        .entries
+        .iter()
+        .map(|e| {
+            (
+                e.status,
+                e.old.as_ref().or(e.new.as_ref()).unwrap().label.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(labels[1], (Status::Deleted, "2".to_string()));
+    assert_eq!(labels[2].0, Status::Renumbered);
+}
+
+#[test]
+fn html_redline_marks_insertions_and_deletions_and_escapes_text() {
+    let old = doc("## resolves\n1 to use <b> tags & entities;\n");
+    let new = doc("## resolves\n1 to avoid <b> tags & \"entities\";\n");
+    let html = render::redline_html(&diff(&old, &new));
+    assert!(html.contains("<del>use</del><ins>avoid</ins>"), "{html}");
+    assert!(html.contains("&lt;b&gt; tags &amp; "), "{html}");
+    assert!(!html.contains("<b>"));
+    let text = render::redline_text(&diff(&old, &new));
+    assert!(text.contains("[-use-]{+avoid+}"), "{text}");
+}
+
+#[test]
+fn diff_json_has_summary_counts_and_provisions_with_plain_text() {
+    let old = doc(BASE);
+    let new = doc(&BASE.replace(
+        "to report to the Council;",
+        "to report annually to the Council;",
+    ));
+    let v = render::diff_json(&diff(&old, &new));
+    assert_eq!(v["summary"]["modified"], 1);
+    assert_eq!(v["summary"]["unchanged"], 5);
+    let p = v["provisions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["status"] == "modified")
+        .unwrap();
+    assert_eq!(p["section"], "resolves");
+    assert_eq!(p["old_label"], "2");
+    assert_eq!(p["new_text"], "to report annually to the Council;");
+    assert_eq!(p["changes"][1]["op"], "insert");
+}
+
+fn proposal(base: &str, sponsors: &str, from: &str, to: &str) -> Proposal {
+    let body = BASE.replace(from, to);
+    assert!(from.is_empty() || BASE.contains(from));
+    let src = format!(
+        "Resolution 102 (Rev. Busan, 2014)\nITU's role\nsponsors: {sponsors}\n\nThe Conference,\n\n{}",
+        if base.is_empty() {
+            body
+        } else {
+            base.to_string()
+        }
+    );
+    Proposal::from_instrument(parse(&src).expect("proposal parses"))
+}
+
+#[test]
+fn merge_brackets_differing_proposals_with_their_sponsors() {
+    let base = doc(BASE);
+    let p = proposal(
+        "",
+        "USA, CAN",
+        "to continue to play an active role",
+        "to continue to play a supporting role",
+    );
+    let q = proposal(
+        "",
+        "RCC",
+        "to continue to play an active role",
+        "to continue to play a leading role",
+    );
+    let m = merge(&base, &[p, q]);
+    let line = print(&m);
+    assert!(
+        line.contains("1 to continue to play [{CAN,USA} a supporting | {RCC} a leading] role;"),
+        "{line}"
+    );
+}
+
+#[test]
+fn merge_keeps_agreed_changes_unbracketed_when_proposals_agree() {
+    let base = doc(BASE);
+    let p = proposal(
+        "",
+        "USA",
+        "to report to the Council;",
+        "to report annually to the Council;",
+    );
+    let q = proposal(
+        "",
+        "ARB",
+        "to report to the Council;",
+        "to report annually to the Council;",
+    );
+    let m = merge(&base, &[p, q]);
+    assert!(print(&m).contains("2 to report annually to the Council;"));
+    assert!(!print(&m).contains('['));
+}
+
+#[test]
+fn merge_combines_changes_to_different_words_of_one_paragraph() {
+    let base = doc(BASE);
+    let p = proposal(
+        "",
+        "USA",
+        "to continue to play an active role;",
+        "to continue to play a constructive role;",
+    );
+    let q = proposal(
+        "",
+        "ARB",
+        "to continue to play an active role;",
+        "to continue strongly to play an active role;",
+    );
+    let m = merge(&base, &[p, q]);
+    assert!(
+        print(&m).contains("1 to continue strongly to play a constructive role;"),
+        "{}",
+        print(&m)
+    );
+}
+
+#[test]
+fn merge_shows_base_text_as_noc_alternative_when_a_proposal_keeps_it() {
+    let base = doc(BASE);
+    let p = proposal(
+        "",
+        "USA",
+        "to report to the Council;",
+        "to report to the Council and Member States;",
+    );
+    let mut q = proposal("", "ARB", "", "");
+    q.noc = vec!["resolves.2".into()];
+    let m = merge(&base, &[p, q]);
+    assert!(
+        print(&m).contains("2 to report to the Council [{NOC,ARB} | {USA} and Member States];"),
+        "{}",
+        print(&m)
+    );
+}
+
+#[test]
+fn merge_of_suppression_and_modification_brackets_the_whole_paragraph() {
+    let base = doc(BASE);
+    let p = proposal("", "USA", "c) that privacy matters online;\n", "");
+    let q = proposal(
+        "",
+        "B",
+        "that privacy matters online;",
+        "that privacy matters online and offline;",
+    );
+    let m = merge(&base, &[p, q]);
+    assert!(
+        print(&m).contains("c) [{B} that privacy matters online and offline; | {USA}]"),
+        "{}",
+        print(&m)
+    );
+}
+
+#[test]
+fn merge_of_different_additions_at_one_place_brackets_them() {
+    let base = doc(BASE);
+    let p = proposal(
+        "",
+        "USA",
+        "c) that privacy",
+        "d) that innovation thrives online;\nc) that privacy",
+    );
+    let q = proposal(
+        "",
+        "RCC",
+        "c) that privacy",
+        "d) that security thrives online;\nc) that privacy",
+    );
+    let m = merge(&base, &[p, q]);
+    assert!(
+        print(&m).contains(
+            "d) [{RCC} that security thrives online; | {USA} that innovation thrives online;]"
+        ),
+        "{}",
+        print(&m)
+    );
+}
+
+#[test]
+fn overlapping_amendments_are_reported_as_conflicts_not_applied() {
+    let base = doc(BASE);
+    let target = base.provision("resolves.1").unwrap().clone();
+    let a = Amendment::modify(&target, &Text::plain("to continue to play a leading role;"));
+    let b = Amendment::modify(&target, &Text::plain("to continue to play a modest role;"));
+    match apply(&base, &[a.clone(), b]) {
+        Err(ApplyError::Conflicts(cs)) => {
+            assert_eq!(cs[0].provision, "resolves.1");
+            assert_eq!(cs[0].amendments, vec![0, 1]);
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    let sup = Amendment::Sup {
+        id: "resolves.1".into(),
+    };
+    assert!(matches!(
+        apply(&base, &[a, sup]),
+        Err(ApplyError::Conflicts(_))
+    ));
+}
+
+#[test]
+fn amendments_to_different_words_of_one_provision_both_apply() {
+    let base = doc(BASE);
+    let target = base.provision("resolves.1").unwrap().clone();
+    let a = Amendment::modify(&target, &Text::plain("to continue to play a leading role;"));
+    let b = Amendment::modify(
+        &target,
+        &Text::plain("firmly to continue to play an active role;"),
+    );
+    let out = apply(&base, &[a, b]).unwrap();
+    assert_eq!(
+        out.provision("resolves.1").unwrap().text.to_plain(),
+        "firmly to continue to play a leading role;"
+    );
+}
+
+#[test]
+fn add_sup_and_noc_amendments_apply_in_place() {
+    let base = doc(BASE);
+    let out = apply(
+        &base,
+        &[
+            Amendment::Add {
+                section: "resolves".into(),
+                after: Some("resolves.1".into()),
+                parent: None,
+                provision: Provision {
+                    id: "new-1".into(),
+                    label: "1bis".into(),
+                    text: Text::plain("to hold open consultations;"),
+                    children: vec![],
+                },
+            },
+            Amendment::Sup {
+                id: "resolves.3".into(),
+            },
+            Amendment::Noc {
+                id: "resolves.2".into(),
+            },
+        ],
+    )
+    .unwrap();
+    let labels: Vec<&str> = out.sections[1]
+        .provisions
+        .iter()
+        .map(|p| p.label.as_str())
+        .collect();
+    assert_eq!(labels, vec!["1", "1bis", "2"]);
+}
+
+#[test]
+fn amendments_between_two_texts_reproduce_the_revised_text() {
+    let base = doc(BASE);
+    let revised = doc(&BASE.replace(
+        "2 to report to the Council;\n3 to invite Member States to participate;",
+        "2 to report annually to the Council;\n3 to hold open consultations;\n4 to invite Member States to participate;",
+    ));
+    let ams = amend::amendments_between(&base, &revised);
+    let out = apply(&base, &ams).unwrap();
+    let read = |i: &Instrument| -> Vec<(String, String)> {
+        i.provisions()
+            .iter()
+            .map(|(_, _, p)| (p.label.clone(), p.text.to_plain()))
+            .collect()
+    };
+    assert_eq!(read(&out), read(&revised));
+    // The paragraph that was 3 keeps its identity under its new label.
+    assert_eq!(out.provision("resolves.3").unwrap().label, "4");
+}
+
+#[test]
+fn stale_amendment_is_refused() {
+    let base = doc(BASE);
+    let other = doc(&BASE.replace("to report to the Council;", "to report to nobody;"));
+    let a = Amendment::modify(other.provision("resolves.2").unwrap(), &Text::plain("x"));
+    assert!(matches!(
+        apply(&base, &[a]),
+        Err(ApplyError::StaleText { .. })
+    ));
+}
+
+#[test]
+fn collection_file_holds_several_instruments() {
+    let src = format!(
+        "Resolution 1 (Rev. Busan, 2014)\nOne\n\n{BASE}=====\nDecision 5 (Rev. Busan, 2014)\nFive\n\n## resolves\n1 to decide;\n"
+    );
+    let insts = parse_collection(&src).unwrap();
+    assert_eq!(insts.len(), 2);
+    assert_eq!(insts[1].citation(), "Decision 5 (Rev. Busan, 2014)");
+    assert_eq!(parse_collection(&print_collection(&insts)).unwrap(), insts);
+    let e =
+        parse_collection(&format!("{src}=====\nDecision 6\nSix\n\n## resolves\nx\n")).unwrap_err();
+    assert_eq!((e.line, e.column), (24, 1), "{e}");
+}
+
+#[test]
+fn example_revisions_of_resolution_102_diff_and_merge() {
+    let g = parse(include_str!(
+        "../../../examples/res102-guadalajara-2010.txt"
+    ))
+    .unwrap();
+    let b = parse(include_str!("../../../examples/res102-busan-2014.txt")).unwrap();
+    let d = diff(&g, &b);
+    let s = d.summary();
+    assert_eq!((s.added, s.modified, s.deleted), (3, 3, 0));
+    assert_eq!(apply_diff(&g, &d).unwrap(), b);
+    let props: Vec<Proposal> = [
+        include_str!("../../../examples/proposal-rcc.txt"),
+        include_str!("../../../examples/proposal-citel.txt"),
+        include_str!("../../../examples/proposal-bra-privacy.txt"),
+    ]
+    .iter()
+    .map(|s| Proposal::from_instrument(parse(s).unwrap()))
+    .collect();
+    let m = merge(&b, &props);
+    let text = print(&m);
+    assert!(text.contains("{CITEL}"), "{text}");
+    assert!(text.contains("{RCC}"), "{text}");
+    assert!(text.contains("right to privacy"));
+    assert_eq!(parse(&text).unwrap(), m);
+}
