@@ -72,7 +72,14 @@ pub fn print(inst: &Instrument) -> String {
     let mut def_iter = defaults.iter();
     if !inst.opening.is_empty() {
         out.push('\n');
-        print_text(&inst.opening, &mut counter, &mut out);
+        let mut line = String::new();
+        print_text(&inst.opening, &mut counter, &mut line);
+        // A line starting with `#`, `%` or `=` would read as a heading, a comment or
+        // a collection separator.
+        if line.starts_with(['#', '%', '=']) {
+            out.push('\\');
+        }
+        out.push_str(&line);
         out.push('\n');
     }
     for s in &inst.sections {
@@ -346,7 +353,9 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
         let body: String = raw.chars().skip(chars).collect();
         let body_col = chars + 1;
 
-        if indent == 0 && (body.starts_with("## ") || body == "##") {
+        let is_heading =
+            body.starts_with("##") && body[2..].chars().next().is_none_or(char::is_whitespace);
+        if indent == 0 && is_heading {
             let heading = body[2..].trim().to_string();
             if heading.is_empty() {
                 return err(
@@ -756,7 +765,7 @@ impl InlineParser {
         let mut pending_space = false;
         while let Some(c) = self.peek() {
             match c {
-                ' ' | '\t' => {
+                c if c.is_whitespace() => {
                     pending_space = true;
                     self.pos += 1;
                 }
@@ -774,7 +783,7 @@ impl InlineParser {
                 '\\' => {
                     let next = self.chars.get(self.pos + 1).map(|c| c.0);
                     match next {
-                        Some(n @ ('[' | ']' | '|' | '{' | '}' | '\\')) => {
+                        Some(n) if n.is_ascii_punctuation() => {
                             if pending_space && (!run.is_empty() || !out.is_empty()) {
                                 run.push(' ');
                             }
@@ -784,7 +793,7 @@ impl InlineParser {
                         }
                         _ => {
                             return self.fail(
-                                "expected one of `[ ] | { } \\` after `\\` (write `\\\\` for a backslash)",
+                                "expected a punctuation character such as `[ ] | { } \\` after `\\` (write `\\\\` for a backslash)",
                             );
                         }
                     }

@@ -537,3 +537,20 @@ fn example_revisions_of_resolution_102_diff_and_merge() {
     assert!(text.contains("right to privacy"));
     assert_eq!(parse(&text).unwrap(), m);
 }
+
+#[test]
+fn opening_that_looks_like_a_heading_comment_or_separator_survives_printing() {
+    for opening in ["##x resolves", "  %of the Union", "=====", "# one"] {
+        let src = format!("Resolution 1\nTitle\n\n{opening}\n");
+        let inst = parse(&src).unwrap();
+        assert_eq!(inst.sections.len(), 0, "{opening}");
+        assert_eq!(parse(&print(&inst)).unwrap(), inst, "{opening}");
+        assert_eq!(
+            parse_collection(&print_collection(&[inst.clone()])).unwrap(),
+            vec![inst]
+        );
+    }
+    // Found by the fuzzer: a tab after `##` still makes a heading.
+    let inst = parse("Resolution 1\nTitle\n\n##\tresolves\n1 x\n").unwrap();
+    assert_eq!(inst.sections[0].heading, "resolves");
+}
