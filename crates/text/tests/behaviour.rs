@@ -546,7 +546,7 @@ fn opening_that_looks_like_a_heading_comment_or_separator_survives_printing() {
         assert_eq!(inst.sections.len(), 0, "{opening}");
         assert_eq!(parse(&print(&inst)).unwrap(), inst, "{opening}");
         assert_eq!(
-            parse_collection(&print_collection(&[inst.clone()])).unwrap(),
+            parse_collection(&print_collection(std::slice::from_ref(&inst))).unwrap(),
             vec![inst]
         );
     }
