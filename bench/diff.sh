@@ -25,6 +25,7 @@ if [ -z "${PLENARY_BIN:-}" ]; then
 fi
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
+# KEEP_DIR=dir keeps the generated collections (for profiling).
 
 python3 - "$data" "$tmp" "$target_bytes" <<'PY'
 import os, random, re, sys, xml.etree.ElementTree as ET
@@ -129,6 +130,8 @@ open(os.path.join(out, "old.txt"), "w").write(render(old, "Rev. Busan, 2014"))
 open(os.path.join(out, "new.txt"), "w").write(render(new, "Rev. Dubai, 2018"))
 open(os.path.join(out, "source"), "w").write("%s; %d instruments" % (source, len(old)))
 PY
+
+if [ -n "${KEEP_DIR:-}" ]; then mkdir -p "$KEEP_DIR" && cp "$tmp"/old.txt "$tmp"/new.txt "$KEEP_DIR"/; fi
 
 python3 - "$PLENARY_BIN" "$tmp" "$runs" <<'PY'
 import os, statistics, subprocess, sys, time

@@ -342,15 +342,16 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
         // Indentation, with tabs counting as four spaces.
         let mut indent = 0usize;
         let mut chars = 0usize;
-        for c in raw.chars() {
+        for c in raw.bytes() {
             match c {
-                ' ' => indent += 1,
-                '\t' => indent += 4,
+                b' ' => indent += 1,
+                b'\t' => indent += 4,
                 _ => break,
             }
             chars += 1;
         }
-        let body: String = raw.chars().skip(chars).collect();
+        // Indentation is ASCII, so `chars` is also a byte offset.
+        let body: &str = &raw[chars..];
         let body_col = chars + 1;
 
         let is_heading =
@@ -645,7 +646,8 @@ fn parse_citation(
     line: &str,
     line_no: usize,
 ) -> Result<(String, String, Option<String>), ParseError> {
-    let s = line.trim();
+    let normalized = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = normalized.as_str();
     let expected = "expected the citation `<kind> <number> (<revision>)`, e.g. `Resolution 102 (Rev. Busan, 2014)`";
     let (head, revision) = match (s.strip_suffix(')'), s.rfind(" (")) {
         (Some(_), Some(pos)) if pos > 0 => {
@@ -708,6 +710,22 @@ fn valid_sponsor(s: &str) -> bool {
 
 /// Reads the text of a paragraph given as pieces (one per line), joined with spaces.
 fn parse_pieces(pieces: &[Piece]) -> Result<Text, ParseError> {
+    // Fast path: one line of plain words (most paragraphs).
+    if let [piece] = pieces {
+        let t = piece.text.as_str();
+        let plain = t.chars().all(|c| {
+            !matches!(c, '[' | ']' | '|' | '{' | '}' | '\\') && (c == ' ' || !c.is_whitespace())
+        }) && !t.contains("  ");
+        if plain {
+            return Ok(if t.is_empty() {
+                Text::default()
+            } else {
+                Text(vec![Inline::Run {
+                    text: t.to_string(),
+                }])
+            });
+        }
+    }
     let mut chars: Vec<(char, usize, usize)> = Vec::new();
     for (i, p) in pieces.iter().enumerate() {
         if i > 0 {

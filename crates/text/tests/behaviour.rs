@@ -554,3 +554,11 @@ fn opening_that_looks_like_a_heading_comment_or_separator_survives_printing() {
     let inst = parse("Resolution 1\nTitle\n\n##\tresolves\n1 x\n").unwrap();
     assert_eq!(inst.sections[0].heading, "resolves");
 }
+
+#[test]
+fn citation_with_odd_whitespace_reads_the_same_after_printing() {
+    // Found by the fuzzer: a vertical tab before the revision.
+    let inst = parse("Resolution 2\u{b}(Rev. Busan, 2014)\nTitle\n").unwrap();
+    assert_eq!(inst.revision.as_deref(), Some("Rev. Busan, 2014"));
+    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+}

@@ -442,11 +442,14 @@ proptest! {
     }
 
     #[test]
-    fn parser_never_panics_on_mangled_notation(inst in instrument(), cut in any::<usize>(), junk in "[\\[\\]|{}\\\\# \n%^a-z:)]{0,12}") {
+    fn parser_never_panics_on_mangled_notation(inst in instrument(), cut in any::<usize>(), junk in "[\\[\\]|{}\\\\# \n\t\u{b}%^a-z:)=]{0,12}") {
         let printed = print(&inst);
         let mut at = cut % (printed.len() + 1);
         while !printed.is_char_boundary(at) { at -= 1; }
         let mangled = format!("{}{}{}", &printed[..at], junk, &printed[at..]);
-        let _ = parse(&mangled);
+        // Whatever the parser accepts prints back to the same instrument.
+        if let Ok(inst) = parse(&mangled) {
+            prop_assert_eq!(parse(&print(&inst)).map_err(|e| TestCaseError::fail(e.to_string()))?, inst);
+        }
     }
 }
