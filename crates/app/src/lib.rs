@@ -1,1 +1,256 @@
-//! (being built)
+//! Plenary's use cases. Every state change goes through [`App::execute`]:
+//! authorize (domain) → decide on the current state (domain, under the store's chain lock) →
+//! append the events and update the views in one transaction (store) → publish the events
+//! to live subscribers. Reads go through the same access policy.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod demo;
+
+use std::sync::Arc;
+
+use plenary_domain::DomainError;
+use plenary_domain::access::{self, Actor, EventView};
+use plenary_domain::chain::Head;
+use plenary_domain::command::{self, Command};
+use plenary_domain::event::{RecordedEvent, Timestamp};
+use plenary_domain::model::{Conference, Group, Instrument, Member, Revision};
+use plenary_domain::projection::{DocKey, DocKind};
+use plenary_store::{Store, StoreError, Verification};
+use serde::de::DeserializeOwned;
+use tokio::sync::broadcast;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The domain refused: bad input, missing right, unknown id. Nothing was written.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// The store failed. Nothing was written.
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Domain(d) => Self::Domain(d),
+            other => Self::Store(other),
+        }
+    }
+}
+
+/// Prefixes a refusal inside a batch with the command's position and name.
+fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
+    let at = format!("command {} ({})", index + 1, command.name());
+    match e {
+        DomainError::InvalidField { field, rule } => DomainError::InvalidField {
+            field: format!("{at}: {field}"),
+            rule,
+        },
+        DomainError::Forbidden { reason } => DomainError::Forbidden {
+            reason: format!("{at}: {reason}"),
+        },
+        other => other,
+    }
+}
+
+/// Result of a use case.
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// How many recorded events a slow live subscriber may lag before it must resync.
+const LIVE_BUFFER: usize = 1024;
+
+/// The application: a store and the live stream of recorded events.
+#[derive(Debug, Clone)]
+pub struct App {
+    store: Store,
+    live: broadcast::Sender<Arc<RecordedEvent>>,
+}
+
+impl App {
+    /// An application over a migrated store.
+    pub fn new(store: Store) -> Self {
+        let (live, _) = broadcast::channel(LIVE_BUFFER);
+        Self { store, live }
+    }
+
+    /// The store (for verification and maintenance commands).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Subscribes to events as they are recorded by this process.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<RecordedEvent>> {
+        self.live.subscribe()
+    }
+
+    /// Carries out a command for an actor: authorize, decide, record, publish.
+    ///
+    /// # Errors
+    /// [`AppError::Domain`] when refused (nothing written), [`AppError::Store`] when the
+    /// store fails (nothing written).
+    pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Vec<RecordedEvent>> {
+        access::authorize(actor, &command)?;
+        let reads = command::reads(&command);
+        let at = Timestamp::new(time::OffsetDateTime::now_utc());
+        let events = self
+            .store
+            .record(&actor.id, at, &reads, &|docs| {
+                command::decide(&command, docs)
+            })
+            .await?;
+        for e in &events {
+            // No receiver is not an error: nobody is watching.
+            let _ = self.live.send(Arc::new(e.clone()));
+        }
+        tracing::debug!(command = command.name(), events = events.len(), actor = %actor.id, "recorded");
+        Ok(events)
+    }
+
+    /// Carries out several commands for an actor in one transaction: all are recorded, or,
+    /// if any is refused, none (the error names the command's position, from 1).
+    ///
+    /// # Errors
+    /// As [`App::execute`]; nothing is written on error.
+    pub async fn execute_all(
+        &self,
+        actor: &Actor,
+        commands: &[Command],
+    ) -> Result<Vec<RecordedEvent>> {
+        for (i, c) in commands.iter().enumerate() {
+            access::authorize(actor, c).map_err(|e| in_batch(i, c, e))?;
+        }
+        let reads: Vec<Vec<plenary_domain::projection::DocKey>> =
+            commands.iter().map(command::reads).collect();
+        let decides: Vec<Box<plenary_store::Decide<'_>>> = commands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                Box::new(move |docs: &plenary_domain::projection::DocSet| {
+                    command::decide(c, docs).map_err(|e| in_batch(i, c, e))
+                }) as Box<plenary_store::Decide<'_>>
+            })
+            .collect();
+        let steps: Vec<plenary_store::Step<'_>> = reads
+            .iter()
+            .zip(&decides)
+            .map(|(r, d)| plenary_store::Step {
+                reads: r,
+                decide: d.as_ref(),
+            })
+            .collect();
+        let at = Timestamp::new(time::OffsetDateTime::now_utc());
+        let events = self.store.record_all(&actor.id, at, &steps).await?;
+        for e in &events {
+            let _ = self.live.send(Arc::new(e.clone()));
+        }
+        Ok(events)
+    }
+
+    /// Whether the store answers.
+    ///
+    /// # Errors
+    /// When it does not.
+    pub async fn ready(&self) -> Result<()> {
+        Ok(self.store.backend().ping().await?)
+    }
+
+    /// Recomputes the hash chain.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn verify(&self) -> Result<Verification> {
+        Ok(self.store.verify().await?)
+    }
+
+    async fn get<T: DeserializeOwned>(&self, kind: DocKind, id: &str) -> Result<Option<T>> {
+        let key = DocKey::new(kind, id);
+        match self.store.backend().doc(&key).await? {
+            Some(doc) => Ok(Some(doc.decode(&key)?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn list<T: DeserializeOwned>(
+        &self,
+        kind: DocKind,
+        parent: Option<&str>,
+    ) -> Result<Vec<T>> {
+        let docs = self.store.backend().docs(kind, parent).await?;
+        docs.into_iter()
+            .map(|(id, doc)| Ok(doc.decode(&DocKey::new(kind, id))?))
+            .collect()
+    }
+
+    /// Every conference, ordered by opening date (latest first).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn conferences(&self, _reader: &Actor) -> Result<Vec<Conference>> {
+        let mut all: Vec<Conference> = self.list(DocKind::Conference, None).await?;
+        all.sort_by(|a, b| b.opens_on.cmp(&a.opens_on).then(a.id.cmp(&b.id)));
+        Ok(all)
+    }
+
+    /// One conference.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn conference(&self, _reader: &Actor, id: &str) -> Result<Option<Conference>> {
+        self.get(DocKind::Conference, id).await
+    }
+
+    /// The groups of a conference, ordered by id.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn groups(&self, _reader: &Actor, conference: &str) -> Result<Vec<Group>> {
+        self.list(DocKind::Group, Some(conference)).await
+    }
+
+    /// The members of a body, ordered by id.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn members(&self, _reader: &Actor, body: &str) -> Result<Vec<Member>> {
+        self.list(DocKind::Member, Some(body)).await
+    }
+
+    /// The instruments of a body, ordered by id.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn instruments(&self, _reader: &Actor, body: &str) -> Result<Vec<Instrument>> {
+        self.list(DocKind::Instrument, Some(body)).await
+    }
+
+    /// One revision with its text.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn revision(&self, _reader: &Actor, id: &str) -> Result<Option<Revision>> {
+        self.get(DocKind::Revision, id).await
+    }
+
+    /// Events after `after`, at most `limit`, as `reader` may see them: a restricted event
+    /// keeps its place and hashes in the chain but its payload is withheld.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn events(&self, reader: &Actor, after: i64, limit: u32) -> Result<Vec<EventView>> {
+        let events = self.store.backend().events(after, limit).await?;
+        Ok(events
+            .iter()
+            .map(|e| access::event_view(reader, e))
+            .collect())
+    }
+
+    /// The head of the chain.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn head(&self) -> Result<Head> {
+        Ok(self.store.backend().head().await?)
+    }
+}

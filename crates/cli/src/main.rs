@@ -1,16 +1,301 @@
-//! The `plenary` binary.
-mod text_cmd;
-use clap::Parser;
+//! `plenary`: one binary for serving, loading the demo, maintaining and verifying the
+//! record, and working with negotiated texts.
+#![forbid(unsafe_code)]
 
+mod config;
+mod text_cmd;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand};
+use config::{FileConfig, Target};
+use plenary_app::App;
+use plenary_store::{Backend, Store, Verification};
+use plenary_store_postgres::PostgresBackend;
+use plenary_store_sqlite::{DATABASE_FILE, SqliteBackend};
+
+/// Plenary: the open platform for running and following intergovernmental conferences.
 #[derive(Parser, Debug)]
-enum Cli {
+#[command(name = "plenary", version, about, propagate_version = true)]
+struct Cli {
+    /// A TOML configuration file (keys: data_dir, database_url, listen, log, admin_token).
+    #[arg(long, global = true, env = "PLENARY_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Log filter, e.g. `info` or `plenary=debug` (default: info).
+    #[arg(long, global = true, env = "PLENARY_LOG", value_name = "FILTER")]
+    log: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the record over HTTP (pages, JSON API, live stream).
+    Serve(ServeArgs),
+    /// Load the built-in demo conference (PP-14, Busan) into a fresh store and serve it.
+    Demo(DemoArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(StoreArgs),
+    /// Recompute the whole hash chain: exit 0 when intact, 1 naming the first bad seq.
+    Verify(StoreArgs),
+    /// Recompute every view from the log and replace the stored views with the result.
+    Rebuild(StoreArgs),
+    /// Compare two revisions of an instrument, provision by provision and word by word.
     Diff(text_cmd::DiffArgs),
+    /// Merge proposals on a base text into one negotiating text with brackets.
     Merge(text_cmd::MergeArgs),
 }
 
-fn main() -> std::process::ExitCode {
-    match Cli::parse() {
-        Cli::Diff(a) => text_cmd::diff(&a),
-        Cli::Merge(a) => text_cmd::merge(&a),
+/// Where the record is.
+#[derive(Args, Debug, Clone)]
+struct StoreArgs {
+    /// Data directory of the embedded SQLite store [default: ./plenary-data].
+    #[arg(
+        long,
+        env = "PLENARY_DATA_DIR",
+        value_name = "DIR",
+        conflicts_with = "database_url"
+    )]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://…), instead of the embedded store.
+    #[arg(long, env = "PLENARY_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(flatten)]
+    http: HttpArgs,
+}
+
+#[derive(Args, Debug)]
+struct HttpArgs {
+    /// Address to listen on [default: 127.0.0.1:8080].
+    #[arg(long, env = "PLENARY_LISTEN", value_name = "ADDR")]
+    listen: Option<String>,
+    /// Bearer token that grants the secretariat role on the API (for scripts, until
+    /// accounts exist). Without it, the API is read-only.
+    #[arg(
+        long,
+        env = "PLENARY_ADMIN_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    admin_token: Option<String>,
+}
+
+#[derive(Args, Debug)]
+struct DemoArgs {
+    /// Data directory [default: a temporary directory, removed on exit].
+    #[arg(long, env = "PLENARY_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    #[command(flatten)]
+    http: HttpArgs,
+    /// Load the demo and exit, without serving.
+    #[arg(long)]
+    load_only: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let file = match FileConfig::read(cli.config.as_deref()) {
+        Ok(f) => f,
+        Err(e) => return fail(&e),
+    };
+    init_logging(cli.log.as_deref().or(file.log.as_deref()));
+    match cli.command {
+        Command::Diff(a) => text_cmd::diff(&a),
+        Command::Merge(a) => text_cmd::merge(&a),
+        command => {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()
+            {
+                Ok(r) => r,
+                Err(e) => return fail(&anyhow::anyhow!("cannot start the runtime: {e}")),
+            };
+            match runtime.block_on(run(command, &file)) {
+                Ok(code) => code,
+                Err(e) => fail(&e),
+            }
+        }
     }
+}
+
+fn fail(e: &anyhow::Error) -> ExitCode {
+    eprintln!("plenary: {e:#}");
+    ExitCode::from(2)
+}
+
+fn init_logging(filter: Option<&str>) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter.unwrap_or("info"))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Serve(a) => {
+            let target = config::target(a.store.data_dir, a.store.database_url, file)?;
+            let store = open(&target, true).await?;
+            serve(App::new(store), &a.http, file).await?;
+        }
+        Command::Demo(a) => return demo(a, file).await,
+        Command::Migrate(a) => {
+            let target = config::target(a.data_dir, a.database_url, file)?;
+            open(&target, true).await?;
+            println!("schema up to date");
+        }
+        Command::Verify(a) => {
+            let target = config::target(a.data_dir, a.database_url, file)?;
+            return verify(&target).await;
+        }
+        Command::Rebuild(a) => {
+            let target = config::target(a.data_dir, a.database_url, file)?;
+            let store = open(&target, true).await?;
+            let events = store.rebuild_views().await?;
+            println!("views rebuilt from {events} events");
+        }
+        Command::Diff(_) | Command::Merge(_) => unreachable!("handled without a runtime"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Opens the store; `create` allows a new SQLite file and runs migrations.
+async fn open(target: &Target, create: bool) -> anyhow::Result<Store> {
+    let backend: Arc<dyn Backend> = match target {
+        Target::Sqlite(dir) => {
+            if !create && !dir.join(DATABASE_FILE).is_file() {
+                bail!(
+                    "no Plenary record in {} (expected {DATABASE_FILE} there)",
+                    dir.display()
+                );
+            }
+            Arc::new(SqliteBackend::open(dir).await?)
+        }
+        Target::Postgres(url) => Arc::new(PostgresBackend::connect(url).await?),
+    };
+    if create {
+        backend.migrate().await.context("migrating the database")?;
+    }
+    Ok(Store::new(backend))
+}
+
+async fn verify(target: &Target) -> anyhow::Result<ExitCode> {
+    let store = open(target, false).await?;
+    let started = Instant::now();
+    match store.verify().await? {
+        Verification::Intact(v) => {
+            println!(
+                "intact: {} events, head {} ({} payload bytes hashed in {:.3} s)",
+                v.head.seq,
+                v.head.hash,
+                v.payload_bytes,
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Verification::Broken(b) => {
+            println!("BROKEN at seq {}: {b}", b.seq());
+            Ok(ExitCode::from(1))
+        }
+    }
+}
+
+async fn demo(a: DemoArgs, file: &FileConfig) -> anyhow::Result<ExitCode> {
+    // Keep the temporary directory alive while serving; it is removed on exit.
+    let (dir, _temp) = match a.data_dir.or_else(|| file.data_dir.clone()) {
+        Some(dir) => (dir, None),
+        None => {
+            let t = tempfile::Builder::new().prefix("plenary-demo-").tempdir()?;
+            (t.path().to_owned(), Some(t))
+        }
+    };
+    let store = open(&Target::Sqlite(dir.clone()), true).await?;
+    let app = App::new(store);
+    let head = app.head().await?;
+    if head.seq == 0 {
+        let started = Instant::now();
+        let events = plenary_app::demo::load(&app).await?;
+        tracing::info!(events, dir = %dir.display(), ms = started.elapsed().as_millis() as u64, "demo loaded");
+    } else if app
+        .conference(
+            &plenary_domain::access::Actor::anonymous(),
+            plenary_app::demo::CONFERENCE,
+        )
+        .await?
+        .is_some()
+    {
+        tracing::info!(dir = %dir.display(), "the demo is already loaded here");
+    } else {
+        bail!(
+            "{} holds another record; give an empty or new directory for the demo",
+            dir.display()
+        );
+    }
+    if a.load_only {
+        println!("demo loaded in {}", dir.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    serve(app, &a.http, file).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<()> {
+    let listen = http
+        .listen
+        .clone()
+        .or_else(|| file.listen.clone())
+        .unwrap_or_else(|| config::DEFAULT_LISTEN.to_owned());
+    let addr: SocketAddr = listen.parse().with_context(|| {
+        format!("--listen: '{listen}' is not an address such as 127.0.0.1:8080")
+    })?;
+    let web = plenary_web::WebConfig {
+        admin_token: http
+            .admin_token
+            .clone()
+            .or_else(|| file.admin_token.clone()),
+    };
+    let router = plenary_web::router(app, web);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!("serving on http://{}", listener.local_addr()?);
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving")?;
+    Ok(())
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

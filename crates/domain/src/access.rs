@@ -81,3 +81,51 @@ pub fn can_read(actor: &Actor, visibility: &Visibility) -> bool {
         Visibility::Restricted(_) => actor.is_secretariat(),
     }
 }
+
+/// An event as a reader may see it: its place in the chain always, its payload only when
+/// the reader may read it (otherwise only the payload's SHA-256, which is enough to
+/// verify the chain and to check the payload once it is declassified).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct EventView {
+    /// Position in the log.
+    pub seq: i64,
+    /// Event id.
+    pub id: String,
+    /// When it was recorded.
+    pub at: String,
+    /// Who caused it.
+    pub actor: String,
+    /// The change's kind name.
+    pub kind: String,
+    /// `public` or `restricted:<scope>`.
+    pub visibility: String,
+    /// The payload, when the reader may see it.
+    pub payload: Option<serde_json::Value>,
+    /// SHA-256 of the payload's canonical text (always shown).
+    pub payload_sha256: String,
+    /// The previous event's hash.
+    pub prev_hash: String,
+    /// This event's hash.
+    pub hash: String,
+}
+
+/// What `reader` may see of an event.
+pub fn event_view(reader: &Actor, event: &crate::event::RecordedEvent) -> EventView {
+    let payload = if can_read(reader, &event.visibility) {
+        serde_json::from_str(&event.payload).ok()
+    } else {
+        None
+    };
+    EventView {
+        seq: event.seq,
+        id: event.id.to_string(),
+        at: event.at.clone(),
+        actor: event.actor.clone(),
+        kind: event.kind.clone(),
+        visibility: event.visibility.as_stored(),
+        payload,
+        payload_sha256: crate::chain::payload_digest(&event.payload),
+        prev_hash: event.prev_hash.clone(),
+        hash: event.hash.clone(),
+    }
+}

@@ -97,6 +97,27 @@ pub struct Verified {
     pub payload_bytes: u64,
 }
 
+/// The domain's decision for one command: given the documents it reads, the events to
+/// record, or a refusal.
+pub type Decide<'a> = dyn Fn(&DocSet) -> Result<Vec<PendingEvent>, DomainError> + Send + Sync + 'a;
+
+/// One decision of a batch: the documents it reads and the decision itself.
+#[derive(Clone, Copy)]
+pub struct Step<'a> {
+    /// The documents to load before deciding.
+    pub reads: &'a [DocKey],
+    /// The decision.
+    pub decide: &'a Decide<'a>,
+}
+
+impl std::fmt::Debug for Step<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Step")
+            .field("reads", &self.reads)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The result of checking the whole chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verification {
@@ -135,28 +156,44 @@ impl Store {
         actor: &str,
         at: Timestamp,
         reads: &[DocKey],
-        decide: &(dyn Fn(&DocSet) -> Result<Vec<PendingEvent>, DomainError> + Send + Sync),
+        decide: &Decide<'_>,
+    ) -> Result<Vec<RecordedEvent>> {
+        self.record_all(actor, at, &[Step { reads, decide }]).await
+    }
+
+    /// Records several decisions in one transaction, each seeing the state the previous
+    /// ones left: all are committed, or, if any is refused, none.
+    ///
+    /// # Errors
+    /// The first refusal (nothing written) or a storage failure (nothing written).
+    pub async fn record_all(
+        &self,
+        actor: &str,
+        at: Timestamp,
+        steps: &[Step<'_>],
     ) -> Result<Vec<RecordedEvent>> {
         let mut tx = self.backend.begin().await?;
         let mut head = tx.head().await?;
         let mut docs = DocSet::new();
-        for key in reads {
-            load_into(tx.as_mut(), &mut docs, key).await?;
-        }
-        let pending = decide(&docs)?;
-        let mut recorded = Vec::with_capacity(pending.len());
-        for p in &pending {
-            for key in projection::touches(&p.change) {
-                load_into(tx.as_mut(), &mut docs, &key).await?;
+        let mut recorded = Vec::new();
+        for step in steps {
+            for key in step.reads {
+                load_into(tx.as_mut(), &mut docs, key).await?;
             }
-            let event = RecordedEvent::seal(&head, uuid::Uuid::now_v7(), &at, actor, p);
-            projection::apply(&mut docs, &p.change, event.seq)?;
-            tx.append(&event).await?;
-            head = Head {
-                seq: event.seq,
-                hash: event.hash.clone(),
-            };
-            recorded.push(event);
+            let pending = (step.decide)(&docs)?;
+            for p in &pending {
+                for key in projection::touches(&p.change) {
+                    load_into(tx.as_mut(), &mut docs, &key).await?;
+                }
+                let event = RecordedEvent::seal(&head, uuid::Uuid::now_v7(), &at, actor, p);
+                projection::apply(&mut docs, &p.change, event.seq)?;
+                tx.append(&event).await?;
+                head = Head {
+                    seq: event.seq,
+                    hash: event.hash.clone(),
+                };
+                recorded.push(event);
+            }
         }
         for (key, doc) in docs.written() {
             tx.put(key, doc).await?;

@@ -1,1 +1,73 @@
-//! (being built)
+//! Plenary's HTTP surface: server-rendered pages, the JSON API under `/api/v1`, and the
+//! live stream of the public record. Handlers parse, call one use case in `plenary-app`,
+//! and render; they hold no rules and no SQL.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod api;
+mod pages;
+mod problem;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::routing::get;
+use plenary_app::App;
+
+pub use problem::Problem;
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+
+/// Settings of the HTTP surface.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// A bearer token that grants the secretariat role on the API, for bootstrapping and
+    /// scripting until accounts exist. `None` disables token writes.
+    pub admin_token: Option<String>,
+}
+
+/// Shared state of the handlers.
+#[derive(Debug, Clone)]
+pub struct WebState {
+    app: App,
+    config: Arc<WebConfig>,
+}
+
+/// Builds the router over an application.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = WebState {
+        app,
+        config: Arc::new(config),
+    };
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .merge(pages::routes())
+        .nest("/api/v1", api::routes())
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Alive: the process answers.
+async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// Ready: the store answers.
+async fn readyz(State(state): State<WebState>) -> impl IntoResponse {
+    match state.app.ready().await {
+        Ok(()) => (StatusCode::OK, "ready\n".to_owned()),
+        Err(e) => {
+            tracing::warn!(error = %e, "store not ready");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "store unavailable\n".to_owned(),
+            )
+        }
+    }
+}

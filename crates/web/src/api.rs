@@ -1,0 +1,257 @@
+//! The JSON API under `/api/v1`.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures::Stream;
+use plenary_domain::access::{self, Actor, Role};
+use plenary_domain::command::Command;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use crate::{Problem, WebState};
+
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/conferences", get(conferences))
+        .route("/conferences/{id}", get(conference))
+        .route("/conferences/{id}/groups", get(groups))
+        .route("/bodies/{id}/members", get(members))
+        .route("/bodies/{id}/instruments", get(instruments))
+        .route("/revisions/{id}", get(revision))
+        .route("/events", get(events))
+        .route("/events/live", get(live))
+        .route("/chain/head", get(head))
+        .route("/commands", post(command))
+}
+
+/// Who is asking: the secretariat when the request carries the configured admin token,
+/// anonymous otherwise. (Accounts and sessions replace this.)
+pub(crate) fn reader(state: &WebState, headers: &HeaderMap) -> Result<Actor, Problem> {
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Ok(Actor::anonymous());
+    };
+    let presented = value
+        .to_str()
+        .ok()
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| {
+            Problem::new(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Bad credentials",
+                "Authorization must be 'Bearer <token>'",
+            )
+        })?;
+    match &state.config.admin_token {
+        Some(token) if bool::from(token.as_bytes().ct_eq(presented.as_bytes())) => Ok(Actor {
+            id: "admin-token".into(),
+            roles: vec![Role::Secretariat],
+        }),
+        _ => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "Bad credentials",
+            "the token is not valid",
+        )),
+    }
+}
+
+async fn conferences(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    Ok(Json(s.app.conferences(&who).await?).into_response())
+}
+
+async fn conference(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    match s.app.conference(&who, &id).await? {
+        Some(c) => Ok(Json(c).into_response()),
+        None => Err(Problem::not_found(&format!("conference '{id}'"))),
+    }
+}
+
+async fn groups(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    if s.app.conference(&who, &id).await?.is_none() {
+        return Err(Problem::not_found(&format!("conference '{id}'")));
+    }
+    Ok(Json(s.app.groups(&who, &id).await?).into_response())
+}
+
+async fn members(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    Ok(Json(s.app.members(&who, &id).await?).into_response())
+}
+
+async fn instruments(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    Ok(Json(s.app.instruments(&who, &id).await?).into_response())
+}
+
+async fn revision(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    match s.app.revision(&who, &id).await? {
+        Some(r) => Ok(Json(r).into_response()),
+        None => Err(Problem::not_found(&format!("revision '{id}'"))),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Page {
+    #[serde(default)]
+    after: i64,
+    #[serde(default = "default_limit")]
+    limit: u32,
+}
+
+fn default_limit() -> u32 {
+    100
+}
+
+/// The largest page of events one request returns.
+const MAX_EVENTS_PAGE: u32 = 1000;
+
+async fn events(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    let Query(page) = page.map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "Invalid query",
+            e.body_text(),
+        )
+    })?;
+    if page.after < 0 {
+        return Err(invalid("after", "must be 0 or a seq of the log"));
+    }
+    if page.limit == 0 || page.limit > MAX_EVENTS_PAGE {
+        return Err(invalid(
+            "limit",
+            &format!("must be between 1 and {MAX_EVENTS_PAGE}"),
+        ));
+    }
+    Ok(Json(s.app.events(&who, page.after, page.limit).await?).into_response())
+}
+
+async fn head(State(s): State<WebState>) -> Result<Response, Problem> {
+    Ok(Json(s.app.head().await?).into_response())
+}
+
+/// Server-sent events: every event recorded by this process from now on, as the reader
+/// may see it.
+async fn live(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
+    let who = reader(&s, &headers)?;
+    let rx = s.app.subscribe();
+    let stream = futures::stream::unfold((rx, who), |(mut rx, who)| async move {
+        loop {
+            match rx.recv().await {
+                Ok(e) => {
+                    let view = access::event_view(&who, &e);
+                    let data = serde_json::to_string(&view).unwrap_or_default();
+                    let event = Event::default()
+                        .id(e.seq.to_string())
+                        .event(e.kind.clone())
+                        .data(data);
+                    return Some((Ok(event), (rx, who)));
+                }
+                // A slow reader missed events: it should re-read /events from its last id.
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let event = Event::default().event("resync").data("{}");
+                    return Some((Ok(event), (rx, who)));
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+fn invalid(field: &str, rule: &str) -> Problem {
+    let mut p = Problem::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_field",
+        "Invalid input",
+        format!("{field}: {rule}"),
+    );
+    p.field = Some(field.into());
+    p
+}
+
+/// Carries out one command, given as `{"command": "...", "input": {...}}`.
+async fn command(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            "send the command as application/json",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(&body);
+    let command: Command = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "Invalid input",
+            format!("{path}: {}", e.inner()),
+        );
+        p.field = Some(path);
+        p
+    })?;
+    de.end().map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "Invalid input",
+            e.to_string(),
+        )
+    })?;
+    let events = s.app.execute(&who, command).await?;
+    let views: Vec<_> = events.iter().map(|e| access::event_view(&who, e)).collect();
+    Ok((StatusCode::CREATED, Json(views)).into_response())
+}
