@@ -10,9 +10,9 @@
 //! Inside an aligned pair the change is word-level (Myers).
 
 use crate::model::*;
+use crate::words::FxMap as HashMap;
 use crate::words::{self, Op, Tok};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Two texts at least this similar (Dice over words) may be the same provision.
 pub const SIMILARITY_THRESHOLD: f64 = 0.5;
@@ -338,7 +338,7 @@ fn align_items(
         }
     }
     // 2. same text anywhere (first unused in document order).
-    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_hash: HashMap<u64, Vec<usize>> = HashMap::default();
     for (i, it) in o.iter().enumerate().rev() {
         if !old_taken[i] {
             by_hash.entry(it.hash).or_default().push(i);
@@ -359,8 +359,8 @@ fn align_items(
         }
     }
     // 3. identity and similar text.
-    let mut bags_o: HashMap<usize, Vec<u64>> = HashMap::new();
-    let mut bags_n: HashMap<usize, Vec<u64>> = HashMap::new();
+    let mut bags_o: HashMap<usize, Vec<u64>> = HashMap::default();
+    let mut bags_n: HashMap<usize, Vec<u64>> = HashMap::default();
     for (j, it) in n.iter().enumerate() {
         if new_to_old[j].is_some() {
             continue;
@@ -390,7 +390,7 @@ fn align_items(
         if rest_o.is_empty() || rest_n.is_empty() {
             break;
         }
-        let mut groups: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::new();
+        let mut groups: HashMap<&str, (Vec<usize>, Vec<usize>)> = HashMap::default();
         for &i in &rest_o {
             let key = if pass == 0 { heading_o(i) } else { "" };
             groups.entry(key).or_default().0.push(i);
@@ -790,7 +790,7 @@ impl CollectionDiff {
 /// may differ), then each pair is diffed.
 pub fn diff_collections(old: &[Instrument], new: &[Instrument]) -> CollectionDiff {
     let key = |i: &Instrument| format!("{}\u{0}{}", i.kind.to_lowercase(), i.number);
-    let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<String, Vec<usize>> = HashMap::default();
     for (k, i) in old.iter().enumerate().rev() {
         by_key.entry(key(i)).or_default().push(k);
     }
@@ -800,15 +800,18 @@ pub fn diff_collections(old: &[Instrument], new: &[Instrument]) -> CollectionDif
         added: Vec::new(),
         removed: Vec::new(),
     };
+    let mut pairs: Vec<(usize, &Instrument)> = Vec::new();
     for n in new {
         match by_key.get_mut(&key(n)).and_then(|v| v.pop()) {
             Some(k) => {
                 used[k] = true;
-                out.changed.push(diff(&old[k], n));
+                pairs.push((k, n));
             }
             None => out.added.push(n.citation()),
         }
     }
+    // Pairs are independent: large collections are compared on several threads.
+    out.changed = crate::words::par_map(&pairs, |(k, n)| diff(&old[*k], n));
     for (k, o) in old.iter().enumerate() {
         if !used[k] {
             out.removed.push(o.citation());

@@ -1,7 +1,7 @@
 //! The instrument model: what a resolution, decision or draft is made of.
 
+use crate::words::FxMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// A negotiated instrument: a resolution, decision, recommendation or draft.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -374,7 +374,7 @@ pub fn slug(s: &str) -> String {
 /// (`resolves.2.a`), with `~2`, `~3` appended when the same path occurs again.
 /// Returned in document order (the order of [`Instrument::provisions`]).
 pub fn default_provision_ids(inst: &Instrument) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut seen: HashMap<String, usize> = HashMap::default();
     let mut out = Vec::new();
     fn walk(
         prefix: &str,

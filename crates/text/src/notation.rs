@@ -7,7 +7,7 @@
 //! order); any other identity is written as `{#id}` right after `[`.
 
 use crate::model::*;
-use std::collections::HashSet;
+use crate::words::FxSet as HashSet;
 use std::fmt;
 
 /// Why a text could not be read, and where.
@@ -157,6 +157,7 @@ pub fn print_text(text: &Text, counter: &mut usize, out: &mut String) {
             }
             Inline::Bracket(b) => {
                 *counter += 1;
+                let own = *counter;
                 out.push('[');
                 if b.id != default_bracket_id(*counter) {
                     out.push_str("{#");
@@ -174,7 +175,17 @@ pub fn print_text(text: &Text, counter: &mut usize, out: &mut String) {
                         if !s.is_empty() {
                             s.push(' ');
                         }
-                        print_text(&alt.text, counter, &mut s);
+                        let mut t = String::new();
+                        print_text(&alt.text, counter, &mut t);
+                        // `[^` would open a footnote reference.
+                        if i == 0
+                            && s.is_empty()
+                            && b.id == default_bracket_id(own)
+                            && t.starts_with('^')
+                        {
+                            s.push('\\');
+                        }
+                        s.push_str(&t);
                     }
                     if i > 0 {
                         out.push_str(" |");
@@ -212,20 +223,22 @@ fn escape_into(s: &str, out: &mut String) {
 
 /// Reads a collection: instruments separated by lines holding exactly `=====`.
 pub fn parse_collection(src: &str) -> Result<Vec<Instrument>, ParseError> {
-    let mut out = Vec::new();
+    let mut chunks: Vec<(usize, Vec<&str>)> = Vec::new();
     let mut start_line = 0usize;
     let mut chunk: Vec<&str> = Vec::new();
     for (i, line) in src.split('\n').enumerate() {
         if line.trim_end_matches('\r') == COLLECTION_SEPARATOR {
-            out.push(parse_lines(&chunk, start_line)?);
-            chunk.clear();
+            chunks.push((start_line, std::mem::take(&mut chunk)));
             start_line = i + 1;
         } else {
             chunk.push(line);
         }
     }
-    out.push(parse_lines(&chunk, start_line)?);
-    Ok(out)
+    chunks.push((start_line, chunk));
+    // Instruments are independent: large collections are read on several threads.
+    crate::words::par_map(&chunks, |(start, lines)| parse_lines(lines, *start))
+        .into_iter()
+        .collect()
 }
 
 /// Reads one instrument in the notation.
@@ -235,17 +248,17 @@ pub fn parse(src: &str) -> Result<Instrument, ParseError> {
 }
 
 /// A piece of text with the position of its first character.
-struct Piece {
+struct Piece<'a> {
     line: usize,
     column: usize,
-    text: String,
+    text: &'a str,
 }
 
-struct RawProvision {
+struct RawProvision<'a> {
     depth: usize,
-    label: String,
-    anchor: Option<String>,
-    pieces: Vec<Piece>,
+    label: &'a str,
+    anchor: Option<&'a str>,
+    pieces: Vec<Piece<'a>>,
 }
 
 enum Target {
@@ -255,8 +268,8 @@ enum Target {
     Footnote,
 }
 
-fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
-    let lines: Vec<&str> = all.iter().map(|l| l.trim_end_matches('\r')).collect();
+fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseError> {
+    let lines: Vec<&'a str> = all.iter().map(|l| l.trim_end_matches('\r')).collect();
     // Skip blank lines before the citation (useful after a collection separator).
     let mut i = 0;
     while i < lines.len() && lines[i].trim().is_empty() {
@@ -320,9 +333,9 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
         i += 1;
     }
 
-    let mut opening: Vec<Piece> = Vec::new();
-    let mut sections: Vec<(String, Vec<RawProvision>)> = Vec::new();
-    let mut footnotes: Vec<(String, Vec<Piece>, usize)> = Vec::new();
+    let mut opening: Vec<Piece<'a>> = Vec::new();
+    let mut sections: Vec<(String, Vec<RawProvision<'a>>)> = Vec::new();
+    let mut footnotes: Vec<(String, Vec<Piece<'a>>, usize)> = Vec::new();
     let mut target = Target::None;
     let mut seen_body = false;
 
@@ -397,7 +410,7 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
                         vec![Piece {
                             line: line_no,
                             column: col,
-                            text: rest.trim().to_string(),
+                            text: rest.trim(),
                         }],
                         line_no,
                     ));
@@ -438,19 +451,19 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
                             "expected an identity made of letters, digits, `.`, `-`, `_`, `~`, `:`",
                         );
                     }
-                    anchor = Some(id.to_string());
+                    anchor = Some(id);
                     col += 3 + id.chars().count();
                     rest = &after[end + 1..];
                 }
                 let lead = rest.chars().take_while(|c| *c == ' ').count();
                 list.push(RawProvision {
                     depth,
-                    label: first.to_string(),
+                    label: first,
                     anchor,
                     pieces: vec![Piece {
                         line: line_no,
                         column: col + lead,
-                        text: rest.trim().to_string(),
+                        text: rest.trim(),
                     }],
                 });
                 target = Target::Provision;
@@ -467,7 +480,7 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
         let piece = Piece {
             line: line_no,
             column: body_col,
-            text: body.trim_end().to_string(),
+            text: body.trim_end(),
         };
         match target {
             Target::Provision if indent > 0 => {
@@ -504,7 +517,13 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
         for r in raws {
             let text = parse_pieces(&r.pieces)?;
             let line = r.pieces.first().map(|p| p.line).unwrap_or(0);
-            flat.push((r.depth, r.label, r.anchor, text, line));
+            flat.push((
+                r.depth,
+                r.label.to_string(),
+                r.anchor.map(str::to_string),
+                text,
+                line,
+            ));
         }
         let mut iter = flat.into_iter().peekable();
         let provisions = build_tree(&mut iter, 0);
@@ -513,7 +532,7 @@ fn parse_lines(all: &[&str], offset: usize) -> Result<Instrument, ParseError> {
             provisions,
         });
     }
-    let mut labels = HashSet::new();
+    let mut labels = HashSet::default();
     for (label, pieces, line) in footnotes {
         if !labels.insert(label.clone()) {
             return err(line, 1, format!("footnote `[^{label}]` is defined twice"));
@@ -561,7 +580,7 @@ fn build_tree(
 
 fn assign_ids(inst: &mut Instrument) -> Result<(), ParseError> {
     let defaults = default_provision_ids(inst);
-    let mut seen = HashSet::new();
+    let mut seen = HashSet::default();
     let mut idx = 0usize;
     let mut error: Option<ParseError> = None;
     fn walk(
@@ -609,7 +628,7 @@ fn assign_ids(inst: &mut Instrument) -> Result<(), ParseError> {
     }
     // Bracket identities: default by position unless written.
     let mut counter = 0usize;
-    let mut bseen = HashSet::new();
+    let mut bseen = HashSet::default();
     let mut dup = None;
     for_each_text_mut(inst, &mut |t| {
         number_brackets(t, &mut counter, &mut bseen, &mut dup)
@@ -712,7 +731,7 @@ fn valid_sponsor(s: &str) -> bool {
 fn parse_pieces(pieces: &[Piece]) -> Result<Text, ParseError> {
     // Fast path: one line of plain words (most paragraphs).
     if let [piece] = pieces {
-        let t = piece.text.as_str();
+        let t = piece.text;
         let plain = t.chars().all(|c| {
             !matches!(c, '[' | ']' | '|' | '{' | '}' | '\\') && (c == ' ' || !c.is_whitespace())
         }) && !t.contains("  ");

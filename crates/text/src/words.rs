@@ -86,7 +86,7 @@ pub(crate) fn diff_tokens(old: &[Tok<'_>], new: &[Tok<'_>]) -> Vec<Op> {
     let mut raw: Vec<Op> = Vec::new();
     if old.len() + new.len() <= MAX_MYERS_TOKENS {
         // Intern tokens so the diff compares small integers.
-        let mut ids: std::collections::HashMap<&Tok<'_>, u32> = std::collections::HashMap::new();
+        let mut ids: FxMap<&Tok<'_>, u32> = FxMap::default();
         let mut intern = |t| {
             let n = ids.len() as u32;
             *ids.entry(t).or_insert(n)
@@ -200,7 +200,7 @@ fn cleanup(raw: Vec<Op>, old: &[Tok<'_>]) -> Vec<Op> {
 
 /// A hash of a text's content, for exact matching.
 pub(crate) fn text_hash(text: &Text) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = FxHasher::default();
     text.hash(&mut h);
     h.finish()
 }
@@ -215,7 +215,7 @@ pub(crate) fn word_bag(text: &Text) -> Vec<u64> {
             Tok::Inline(_) => true,
         })
         .map(|t| {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = FxHasher::default();
             t.hash(&mut h);
             h.finish()
         })
@@ -242,4 +242,81 @@ pub(crate) fn similarity(a: &[u64], b: &[u64]) -> f64 {
         }
     }
     2.0 * common as f64 / (a.len() + b.len()) as f64
+}
+
+/// A fast, non-cryptographic hasher (the Fx hash used inside rustc) for the maps of
+/// the diff: keys are our own texts, so hash flooding is not a concern, and SipHash
+/// showed up in profiles of large collections.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            self.add(u64::from_le_bytes(b));
+        }
+        for &b in chunks.remainder() {
+            self.add(b as u64);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(i as u64);
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(i as u64);
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// Builds [`FxHasher`]s.
+pub(crate) type FxBuild = std::hash::BuildHasherDefault<FxHasher>;
+/// A `HashMap` with [`FxHasher`].
+pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
+/// A `HashSet` with [`FxHasher`].
+pub(crate) type FxSet<K> = std::collections::HashSet<K, FxBuild>;
+
+/// Maps `f` over `items` on up to four threads (scoped, so no I/O and nothing outlives
+/// the call), keeping the order. Small inputs stay on the calling thread.
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(4);
+    if threads < 2 || items.len() < 32 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|s| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| s.spawn(move || c.iter().map(f).collect::<Vec<R>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                Err(e) => std::panic::resume_unwind(e),
+            }
+        }
+        out
+    })
 }

@@ -562,3 +562,11 @@ fn citation_with_odd_whitespace_reads_the_same_after_printing() {
     assert_eq!(inst.revision.as_deref(), Some("Rev. Busan, 2014"));
     assert_eq!(parse(&print(&inst)).unwrap(), inst);
 }
+
+#[test]
+fn bracket_whose_text_starts_with_a_caret_is_not_read_as_a_footnote() {
+    // Found by the fuzzer: `[\r^0]` read as a bracket, printed as `[^0]`.
+    let inst = parse("Resolution 2\nTitle\n\n[\r^0]: text\n").unwrap();
+    assert!(inst.opening.has_brackets());
+    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+}
