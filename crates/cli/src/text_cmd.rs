@@ -36,15 +36,8 @@ pub struct MergeArgs {
 /// collection separated by `=====` lines. (The one place that knows file formats.)
 fn read_instruments(path: &Path) -> Result<Vec<Instrument>, String> {
     let src = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    plenary_text::parse_collection(&src).map_err(|e| {
-        format!(
-            "{}:{}:{}: {}",
-            path.display(),
-            e.line,
-            e.column,
-            e.message
-        )
-    })
+    plenary_text::parse_collection(&src)
+        .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
 }
 
 fn fail(cmd: &str, msg: &str) -> ExitCode {
@@ -55,7 +48,10 @@ fn fail(cmd: &str, msg: &str) -> ExitCode {
 fn emit(out: &str) -> ExitCode {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(out.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout
+        .write_all(out.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
         Ok(()) => ExitCode::SUCCESS,
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -68,7 +64,10 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
     if !matches!(args.format.as_str(), "text" | "json" | "html") {
         return fail(
             "diff",
-            &format!("unknown format `{}`; expected text, json or html", args.format),
+            &format!(
+                "unknown format `{}`; expected text, json or html",
+                args.format
+            ),
         );
     }
     let old = match read_instruments(&args.old) {
@@ -81,11 +80,7 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
     };
     let d = plenary_text::diff_collections(&old, &new);
     let out = match args.format.as_str() {
-        "json" => {
-            let mut s = render::collection_json(&d).to_string();
-            s.push('\n');
-            s
-        }
+        "json" => render::collection_json_string(&d),
         "html" => render::collection_html(&d),
         _ => render::collection_text(&d),
     };
@@ -97,7 +92,10 @@ pub fn merge(args: &MergeArgs) -> ExitCode {
     if !matches!(args.format.as_str(), "notation" | "json") {
         return fail(
             "merge",
-            &format!("unknown format `{}`; expected notation or json", args.format),
+            &format!(
+                "unknown format `{}`; expected notation or json",
+                args.format
+            ),
         );
     }
     let base = match read_instruments(&args.base) {

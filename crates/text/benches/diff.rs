@@ -134,7 +134,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| render::collection_text(black_box(&d)))
     });
     g.bench_function("json", |b| {
-        b.iter(|| render::collection_json(black_box(&d)).to_string())
+        b.iter(|| render::collection_json_string(black_box(&d)))
     });
     g.finish();
 }

@@ -79,6 +79,13 @@ pub fn print(inst: &Instrument) -> String {
         if line.starts_with(['#', '%', '=']) {
             out.push('\\');
         }
+        // `[^1]:` at the start would read as a footnote definition.
+        if line.starts_with("[^")
+            && let Some(close) = line.find("]:")
+            && valid_ref_label(&line[2..close])
+        {
+            line.insert(close + 1, '\\');
+        }
         out.push_str(&line);
         out.push('\n');
     }

@@ -3,7 +3,7 @@
 //! Plain-text markers follow `git diff --word-diff`: `[-deleted-]` and `{+inserted+}`.
 
 use crate::diff::{ChangeOp, CollectionDiff, Diff, ProvisionDiff, Status, Summary, WordChange};
-use serde_json::{Value, json};
+use serde_json::Value;
 use std::fmt::Write;
 
 /// Word changes as text with `[-…-]` and `{+…+}` markers.
@@ -294,78 +294,160 @@ pub fn collection_html(cd: &CollectionDiff) -> String {
     out
 }
 
-fn summary_json(s: &Summary) -> Value {
-    json!({
-        "added": s.added,
-        "deleted": s.deleted,
-        "modified": s.modified,
-        "moved": s.moved,
-        "renumbered": s.renumbered,
-        "unchanged": s.unchanged,
-    })
+#[derive(serde::Serialize)]
+struct JsonChange {
+    op: &'static str,
+    text: String,
 }
 
-fn provisions_json(d: &Diff, out: &mut Vec<Value>) {
+#[derive(serde::Serialize)]
+struct JsonProvision<'a> {
+    instrument: &'a str,
+    status: &'static str,
+    section: &'a str,
+    old_section: Option<&'a str>,
+    old_id: Option<&'a str>,
+    new_id: Option<&'a str>,
+    old_label: Option<&'a str>,
+    new_label: Option<&'a str>,
+    old_text: Option<String>,
+    new_text: Option<String>,
+    changes: Vec<JsonChange>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonSection<'a> {
+    section: &'a str,
+    summary: Summary,
+    description: String,
+}
+
+#[derive(serde::Serialize)]
+struct JsonDiff<'a> {
+    old: &'a str,
+    new: &'a str,
+    summary: Summary,
+    sections: Vec<JsonSection<'a>>,
+    provisions: Vec<JsonProvision<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonInstrument<'a> {
+    old: &'a str,
+    new: &'a str,
+    summary: Summary,
+}
+
+#[derive(serde::Serialize)]
+struct JsonCollection<'a> {
+    summary: Summary,
+    instruments: Vec<JsonInstrument<'a>>,
+    instruments_added: &'a [String],
+    instruments_removed: &'a [String],
+    provisions: Vec<JsonProvision<'a>>,
+}
+
+fn provisions_json<'a>(d: &'a Diff, out: &mut Vec<JsonProvision<'a>>) {
     for sec in &d.sections {
         for e in &sec.entries {
-            let changes: Vec<Value> = e
-                .changes
-                .iter()
-                .map(|c| {
-                    json!({
-                        "op": match c.op { ChangeOp::Equal => "equal", ChangeOp::Delete => "delete", ChangeOp::Insert => "insert" },
-                        "text": c.text.to_plain(),
+            out.push(JsonProvision {
+                instrument: &d.new_citation,
+                status: e.status.name(),
+                section: &sec.heading,
+                old_section: e.old.as_ref().map(|s| s.section.as_str()),
+                old_id: e.old.as_ref().map(|s| s.id.as_str()),
+                new_id: e.new.as_ref().map(|s| s.id.as_str()),
+                old_label: e.old.as_ref().map(|s| s.label.as_str()),
+                new_label: e.new.as_ref().map(|s| s.label.as_str()),
+                old_text: e.old.as_ref().map(|s| s.text.to_plain()),
+                new_text: e.new.as_ref().map(|s| s.text.to_plain()),
+                changes: e
+                    .changes
+                    .iter()
+                    .map(|c| JsonChange {
+                        op: match c.op {
+                            ChangeOp::Equal => "equal",
+                            ChangeOp::Delete => "delete",
+                            ChangeOp::Insert => "insert",
+                        },
+                        text: c.text.to_plain(),
                     })
-                })
-                .collect();
-            out.push(json!({
-                "instrument": d.new_citation,
-                "status": e.status.name(),
-                "section": sec.heading,
-                "old_section": e.old.as_ref().map(|s| s.section.clone()),
-                "old_id": e.old.as_ref().map(|s| s.id.clone()),
-                "new_id": e.new.as_ref().map(|s| s.id.clone()),
-                "old_label": e.old.as_ref().map(|s| s.label.clone()),
-                "new_label": e.new.as_ref().map(|s| s.label.clone()),
-                "old_text": e.old.as_ref().map(|s| s.text.to_plain()),
-                "new_text": e.new.as_ref().map(|s| s.text.to_plain()),
-                "changes": changes,
-            }));
+                    .collect(),
+            });
         }
     }
 }
 
-/// JSON for a diff: `summary` (counts), `sections` (per-section counts) and
-/// `provisions` (status, section, labels, plain texts, word changes).
-pub fn diff_json(d: &Diff) -> Value {
+fn json_diff(d: &Diff) -> JsonDiff<'_> {
     let mut provisions = Vec::new();
     provisions_json(d, &mut provisions);
-    json!({
-        "old": d.old_citation,
-        "new": d.new_citation,
-        "summary": summary_json(&d.summary()),
-        "sections": d.section_summaries().iter().map(|(h, s)| json!({"section": h, "summary": summary_json(s), "description": s.describe()})).collect::<Vec<_>>(),
-        "provisions": provisions,
-    })
+    JsonDiff {
+        old: &d.old_citation,
+        new: &d.new_citation,
+        summary: d.summary(),
+        sections: d
+            .sections
+            .iter()
+            .zip(d.section_summaries())
+            .map(|(sec, (_, s))| JsonSection {
+                section: &sec.heading,
+                summary: s,
+                description: s.describe(),
+            })
+            .collect(),
+        provisions,
+    }
 }
 
-/// JSON for a collection diff: same shape as [`diff_json`], with provisions of every
-/// instrument (each names its `instrument`), plus `instruments_added` / `_removed`.
-pub fn collection_json(cd: &CollectionDiff) -> Value {
-    if cd.changed.len() == 1 && cd.added.is_empty() && cd.removed.is_empty() {
-        return diff_json(&cd.changed[0]);
-    }
+fn json_collection(cd: &CollectionDiff) -> JsonCollection<'_> {
     let mut provisions = Vec::new();
     for d in &cd.changed {
         provisions_json(d, &mut provisions);
     }
-    json!({
-        "summary": summary_json(&cd.summary()),
-        "instruments": cd.changed.iter().map(|d| json!({"old": d.old_citation, "new": d.new_citation, "summary": summary_json(&d.summary())})).collect::<Vec<_>>(),
-        "instruments_added": cd.added,
-        "instruments_removed": cd.removed,
-        "provisions": provisions,
-    })
+    JsonCollection {
+        summary: cd.summary(),
+        instruments: cd
+            .changed
+            .iter()
+            .map(|d| JsonInstrument {
+                old: &d.old_citation,
+                new: &d.new_citation,
+                summary: d.summary(),
+            })
+            .collect(),
+        instruments_added: &cd.added,
+        instruments_removed: &cd.removed,
+        provisions,
+    }
+}
+
+/// JSON for a diff: `old`, `new` (citations), `summary` (counts `added`, `deleted`,
+/// `modified`, `moved`, `renumbered`, `unchanged`), `sections` (counts per section) and
+/// `provisions` (each with `status`, `section`, `old_label`, `new_label`, `old_text`,
+/// `new_text` as plain text or null, identities and word `changes`).
+pub fn diff_json(d: &Diff) -> Value {
+    serde_json::to_value(json_diff(d)).unwrap_or(Value::Null)
+}
+
+/// JSON for a collection diff: for one pair of instruments, the same as [`diff_json`];
+/// otherwise `summary` over all, `instruments` (each pair's counts),
+/// `instruments_added`, `instruments_removed` and `provisions` of every instrument
+/// (each names its `instrument`).
+pub fn collection_json(cd: &CollectionDiff) -> Value {
+    serde_json::from_str(&collection_json_string(cd)).unwrap_or(Value::Null)
+}
+
+/// [`collection_json`] as text (written directly, without building a `Value`), ending
+/// with a newline.
+pub fn collection_json_string(cd: &CollectionDiff) -> String {
+    let r = if cd.changed.len() == 1 && cd.added.is_empty() && cd.removed.is_empty() {
+        serde_json::to_string(&json_diff(&cd.changed[0]))
+    } else {
+        serde_json::to_string(&json_collection(cd))
+    };
+    let mut s = r.unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
 }
 
 /// Instruments as pretty JSON (one object for one instrument, else an array), ending

@@ -570,3 +570,11 @@ fn bracket_whose_text_starts_with_a_caret_is_not_read_as_a_footnote() {
     assert!(inst.opening.has_brackets());
     assert_eq!(parse(&print(&inst)).unwrap(), inst);
 }
+
+#[test]
+fn opening_starting_with_a_footnote_reference_and_colon_survives_printing() {
+    // Found by the fuzzer: `[^1]\:` printed as `[^1]:`, a footnote definition.
+    let inst = parse("Resolution 2\nTitle\n\n[^1]\\: text\n").unwrap();
+    assert_eq!(inst.footnotes.len(), 0);
+    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+}
