@@ -8,7 +8,8 @@
 //! labelled `NOC`, when a proposal explicitly keeps it). Changes to different words of
 //! the same paragraph combine without brackets.
 //!
-//! Laws (tested): `merge(base, [p]) == p` (as amended text, no brackets added);
+//! Laws (tested): `merge(base, [p]) == p` (as amended text, no brackets added; a
+//! proposal's `noc:` line is consumed by the merge, not copied);
 //! `merge(base, [p, p]) == merge(base, [p])`; the order of proposals does not matter.
 //! Moves of existing provisions inside a proposal are not carried over: the merged
 //! text keeps the base position (the text changes are kept).
@@ -147,7 +148,9 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
     out.number = agreed(&base.number, props.iter().map(|p| &p.text.number));
     out.revision = agreed(&base.revision, props.iter().map(|p| &p.text.revision));
     out.title = agreed(&base.title, props.iter().map(|p| &p.text.title));
+    // `noc:` says how a proposal relates to the base; it is not part of the text.
     out.metadata = merge_metadata(base, &props);
+    out.metadata.retain(|m| !m.key.eq_ignore_ascii_case("noc"));
     let opening_variants: Vec<(&[String], Variant)> = props
         .iter()
         .filter(|p| p.text.opening != base.opening)
