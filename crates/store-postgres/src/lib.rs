@@ -32,7 +32,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
 const EVENT_COLUMNS: &str = "seq, id, at, actor, kind, payload, visibility, prev_hash, hash";
 
 /// A fixed key for the advisory lock that serializes migrations across app servers.
-const MIGRATION_LOCK: i64 = 0x706c_656e_6172_79;
+const MIGRATION_LOCK: i64 = 0x0070_6c65_6e61_7279;
 
 /// The PostgreSQL backend.
 #[derive(Debug, Clone)]

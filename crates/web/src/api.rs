@@ -178,25 +178,22 @@ async fn live(
     let who = reader(&s, &headers)?;
     let rx = s.app.subscribe();
     let stream = futures::stream::unfold((rx, who), |(mut rx, who)| async move {
-        loop {
-            match rx.recv().await {
-                Ok(e) => {
-                    let view = access::event_view(&who, &e);
-                    let data = serde_json::to_string(&view).unwrap_or_default();
-                    let event = Event::default()
-                        .id(e.seq.to_string())
-                        .event(e.kind.clone())
-                        .data(data);
-                    return Some((Ok(event), (rx, who)));
-                }
-                // A slow reader missed events: it should re-read /events from its last id.
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let event = Event::default().event("resync").data("{}");
-                    return Some((Ok(event), (rx, who)));
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        let event = match rx.recv().await {
+            Ok(e) => {
+                let view = access::event_view(&who, &e);
+                let data = serde_json::to_string(&view).unwrap_or_default();
+                Event::default()
+                    .id(e.seq.to_string())
+                    .event(e.kind.clone())
+                    .data(data)
             }
-        }
+            // A slow reader missed events: it should re-read /events from its last id.
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                Event::default().event("resync").data("{}")
+            }
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+        };
+        Some((Ok(event), (rx, who)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

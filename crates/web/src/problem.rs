@@ -7,34 +7,61 @@ use plenary_app::AppError;
 use plenary_domain::DomainError;
 use serde::Serialize;
 
-/// A problem detail: what went wrong, for people and for programs.
-#[derive(Debug, Clone, Serialize)]
+/// A problem detail: what went wrong, for people and for programs. Serialized with
+/// `type` = `urn:plenary:problem:<code>`.
+#[derive(Debug, Clone)]
 pub struct Problem {
-    /// A URI naming the kind of problem: `urn:plenary:problem:<code>`.
-    #[serde(rename = "type")]
-    pub kind: String,
     /// A short summary of the kind of problem.
-    pub title: String,
+    pub title: &'static str,
     /// The HTTP status.
     pub status: u16,
     /// What went wrong this time, naming the field and the rule where there is one.
     pub detail: String,
     /// The stable machine code.
-    pub code: String,
+    pub code: &'static str,
     /// The field at fault, when there is one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ProblemJson<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    code: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ProblemJson {
+            kind: format!("urn:plenary:problem:{}", self.code),
+            title: self.title,
+            status: self.status,
+            detail: &self.detail,
+            code: self.code,
+            field: self.field.as_deref(),
+        }
+        .serialize(s)
+    }
 }
 
 impl Problem {
     /// A problem with a status, code, title and detail.
-    pub fn new(status: StatusCode, code: &str, title: &str, detail: impl Into<String>) -> Self {
+    pub fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         Self {
-            kind: format!("urn:plenary:problem:{code}"),
-            title: title.into(),
+            title,
             status: status.as_u16(),
             detail: detail.into(),
-            code: code.into(),
+            code,
             field: None,
         }
     }

@@ -24,8 +24,11 @@ pub const CONFERENCE: &str = "pp-14";
 
 const MEMBER_STATES: &str = include_str!("member_states.tsv");
 
-/// The demo's resolutions: (number, [(file name, text)] oldest first, adoption dates).
-const RESOLUTIONS: &[(&str, &[(&str, &str, Date)])] = &[
+/// One revision of a demo resolution: its file name, text and date of adoption.
+type DemoRevision = (&'static str, &'static str, Date);
+
+/// The demo's resolutions: number and revisions, oldest first.
+const RESOLUTIONS: &[(&str, &[DemoRevision])] = &[
     (
         "64",
         &[
