@@ -84,7 +84,10 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
         "html" => render::collection_html(&d),
         _ => render::collection_text(&d),
     };
-    emit(&out)
+    let code = emit(&out);
+    // The process ends here: freeing large collections would only cost time.
+    std::mem::forget((old, new, d, out));
+    code
 }
 
 /// Runs `plenary merge`.

@@ -374,29 +374,18 @@ pub fn slug(s: &str) -> String {
 /// (`resolves.2.a`), with `~2`, `~3` appended when the same path occurs again.
 /// Returned in document order (the order of [`Instrument::provisions`]).
 pub fn default_provision_ids(inst: &Instrument) -> Vec<String> {
-    let mut seen: HashMap<String, usize> = HashMap::default();
     let mut out = Vec::new();
-    fn walk(
-        prefix: &str,
-        list: &[Provision],
-        seen: &mut HashMap<String, usize>,
-        out: &mut Vec<String>,
-    ) {
+    fn walk(prefix: &str, list: &[Provision], out: &mut Vec<String>) {
         for (i, p) in list.iter().enumerate() {
             let mut l = slug(&p.label);
             if l.is_empty() {
                 l = format!("p{}", i + 1);
             }
             let path = format!("{prefix}.{l}");
-            let n = seen.entry(path.clone()).or_insert(0);
-            *n += 1;
-            let id = if *n == 1 {
-                path.clone()
-            } else {
-                format!("{path}~{n}")
-            };
-            out.push(id);
-            walk(&path, &p.children, seen, out);
+            out.push(path);
+            // Sub-items build on the path (before any `~n` is added).
+            let path = out.last().cloned().unwrap_or_default();
+            walk(&path, &p.children, out);
         }
     }
     for s in &inst.sections {
@@ -404,7 +393,20 @@ pub fn default_provision_ids(inst: &Instrument) -> Vec<String> {
         if sec.is_empty() {
             sec = "section".into();
         }
-        walk(&sec, &s.provisions, &mut seen, &mut out);
+        walk(&sec, &s.provisions, &mut out);
+    }
+    // Repeated paths get `~2`, `~3`, … in document order.
+    let mut seen: HashMap<&str, usize> = HashMap::default();
+    let mut suffix: Vec<(usize, usize)> = Vec::new();
+    for (k, path) in out.iter().enumerate() {
+        let n = seen.entry(path.as_str()).or_insert(0);
+        *n += 1;
+        if *n > 1 {
+            suffix.push((k, *n));
+        }
+    }
+    for (k, n) in suffix {
+        out[k] = format!("{}~{n}", out[k]);
     }
     out
 }

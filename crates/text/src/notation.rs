@@ -519,11 +519,13 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
     }
 
     inst.opening = parse_pieces(&opening)?;
+    let mut provision_lines = Vec::new();
     for (heading, raws) in sections {
         let mut flat = Vec::new();
         for r in raws {
             let text = parse_pieces(&r.pieces)?;
             let line = r.pieces.first().map(|p| p.line).unwrap_or(0);
+            provision_lines.push(line);
             flat.push((
                 r.depth,
                 r.label.to_string(),
@@ -549,7 +551,7 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
             text: parse_pieces(&pieces)?,
         });
     }
-    assign_ids(&mut inst)?;
+    assign_ids(&mut inst, &provision_lines)?;
     Ok(inst)
 }
 
@@ -571,12 +573,12 @@ fn build_tree(
             }
             continue;
         }
-        let Some((_, label, anchor, text, line)) = iter.next() else {
+        let Some((_, label, anchor, text, _)) = iter.next() else {
             break;
         };
         out.push(Provision {
-            // Temporarily keep the anchor or the line; resolved in `assign_ids`.
-            id: anchor.unwrap_or_else(|| format!("\u{0}{line}")),
+            // Empty until `assign_ids` gives the default identity.
+            id: anchor.unwrap_or_default(),
             label,
             text,
             children: Vec::new(),
@@ -585,53 +587,36 @@ fn build_tree(
     out
 }
 
-fn assign_ids(inst: &mut Instrument) -> Result<(), ParseError> {
-    let defaults = default_provision_ids(inst);
-    let mut seen = HashSet::default();
+fn assign_ids(inst: &mut Instrument, lines: &[usize]) -> Result<(), ParseError> {
+    let mut defaults = default_provision_ids(inst);
     let mut idx = 0usize;
-    let mut error: Option<ParseError> = None;
-    fn walk(
-        list: &mut [Provision],
-        defaults: &[String],
-        idx: &mut usize,
-        seen: &mut HashSet<String>,
-        error: &mut Option<ParseError>,
-    ) {
+    fn walk(list: &mut [Provision], defaults: &mut [String], idx: &mut usize) {
         for p in list {
-            if let Some(line) = p.id.strip_prefix('\u{0}').map(str::to_string) {
-                p.id = defaults.get(*idx).cloned().unwrap_or_default();
-                if !seen.insert(p.id.clone()) && error.is_none() {
-                    *error = Some(ParseError {
-                        line: line.parse().unwrap_or(0),
-                        column: 1,
-                        message: format!(
-                            "provision identity `{}` is used twice; give one of them a `{{#id}}` anchor",
-                            p.id
-                        ),
-                    });
-                }
-            } else if !seen.insert(p.id.clone()) && error.is_none() {
-                *error = Some(ParseError {
-                    line: 0,
-                    column: 0,
-                    message: format!("provision identity `{}` is used twice", p.id),
-                });
+            // An empty identity means "no anchor written": take the default.
+            if p.id.is_empty()
+                && let Some(d) = defaults.get_mut(*idx)
+            {
+                p.id = std::mem::take(d);
             }
             *idx += 1;
-            walk(&mut p.children, defaults, idx, seen, error);
+            walk(&mut p.children, defaults, idx);
         }
     }
     for s in &mut inst.sections {
-        walk(
-            &mut s.provisions,
-            &defaults,
-            &mut idx,
-            &mut seen,
-            &mut error,
-        );
+        walk(&mut s.provisions, &mut defaults, &mut idx);
     }
-    if let Some(e) = error {
-        return Err(e);
+    let mut seen: HashSet<&str> = HashSet::default();
+    for (k, (_, _, p)) in inst.provisions().into_iter().enumerate() {
+        if !seen.insert(p.id.as_str()) {
+            return err(
+                lines.get(k).copied().unwrap_or(0),
+                1,
+                format!(
+                    "provision identity `{}` is used twice; give one of them a different `{{#id}}` anchor",
+                    p.id
+                ),
+            );
+        }
     }
     // Bracket identities: default by position unless written.
     let mut counter = 0usize;
@@ -734,14 +719,47 @@ fn valid_sponsor(s: &str) -> bool {
         })
 }
 
+/// True when a trimmed line is plain text: no notation characters, no whitespace other
+/// than single spaces. Scans bytes; decodes only the rare multi-byte characters whose
+/// lead byte may start a Unicode space.
+fn is_plain_line(t: &str) -> bool {
+    // 1: notation character or non-space ASCII whitespace; 2: lead byte of a
+    // multi-byte character that may be a Unicode space.
+    const CLASS: [u8; 256] = {
+        let mut c = [0u8; 256];
+        let special = b"[]|{}\\\t\r\x0b\x0c";
+        let mut i = 0;
+        while i < special.len() {
+            c[special[i] as usize] = 1;
+            i += 1;
+        }
+        c[0xC2] = 2;
+        c[0xE1] = 2;
+        c[0xE2] = 2;
+        c[0xE3] = 2;
+        c
+    };
+    let bytes = t.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match CLASS[b as usize] {
+            0 => {}
+            1 => return false,
+            _ => {
+                if t[i..].chars().next().is_some_and(char::is_whitespace) {
+                    return false;
+                }
+            }
+        }
+    }
+    !t.contains("  ")
+}
+
 /// Reads the text of a paragraph given as pieces (one per line), joined with spaces.
 fn parse_pieces(pieces: &[Piece]) -> Result<Text, ParseError> {
     // Fast path: one line of plain words (most paragraphs).
     if let [piece] = pieces {
         let t = piece.text;
-        let plain = t.chars().all(|c| {
-            !matches!(c, '[' | ']' | '|' | '{' | '}' | '\\') && (c == ' ' || !c.is_whitespace())
-        }) && !t.contains("  ");
+        let plain = is_plain_line(t);
         if plain {
             return Ok(if t.is_empty() {
                 Text::default()
