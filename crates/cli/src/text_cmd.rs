@@ -81,7 +81,10 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
     let d = plenary_text::diff_collections(&old, &new);
     let out = match args.format.as_str() {
         "json" => render::collection_json_string(&d),
-        "html" => render::collection_html(&d),
+        "html" => render::html_page(
+            &format!("{} → {}", args.old.display(), args.new.display()),
+            &render::collection_html(&d),
+        ),
         _ => render::collection_text(&d),
     };
     let code = emit(&out);

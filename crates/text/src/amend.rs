@@ -515,3 +515,17 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
 pub fn provisions_from_flat(flat: Vec<(usize, Provision)>) -> Vec<Provision> {
     tree_from_flat(flat)
 }
+
+/// The redline of amendments as text: applies them, then shows what changed with
+/// `[-deleted-]` and `{+inserted+}` markers (see [`crate::render::redline_text`]).
+pub fn redline_text(base: &Instrument, amendments: &[Amendment]) -> Result<String, ApplyError> {
+    let amended = apply(base, amendments)?;
+    Ok(crate::render::redline_text(&diff(base, &amended)))
+}
+
+/// The redline of amendments as an HTML fragment with `<ins>`/`<del>`, escaped (see
+/// [`crate::render::redline_html`]).
+pub fn redline_html(base: &Instrument, amendments: &[Amendment]) -> Result<String, ApplyError> {
+    let amended = apply(base, amendments)?;
+    Ok(crate::render::redline_html(&diff(base, &amended)))
+}

@@ -462,3 +462,13 @@ pub fn instruments_json(insts: &[crate::model::Instrument]) -> String {
     s.push('\n');
     s
 }
+
+/// A complete, self-contained HTML page around a redline fragment (UTF-8, a title, a
+/// little CSS so insertions and deletions are visible without colour alone).
+pub fn html_page(title: &str, body: &str) -> String {
+    format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\nbody{{font-family:serif;max-width:50em;margin:auto;padding:1em;line-height:1.5}}\nins{{background:#dfd;text-decoration:underline}}\ndel{{background:#fdd;text-decoration:line-through}}\n.label{{font-weight:bold}}\n.summary{{font-style:italic}}\n</style>\n</head>\n<body>\n{}</body>\n</html>\n",
+        html_escape(title),
+        body
+    )
+}

@@ -578,3 +578,21 @@ fn opening_starting_with_a_footnote_reference_and_colon_survives_printing() {
     assert_eq!(inst.footnotes.len(), 0);
     assert_eq!(parse(&print(&inst)).unwrap(), inst);
 }
+
+#[test]
+fn redline_of_amendments_shows_insertions_and_deletions() {
+    let base = doc(BASE);
+    let target = base.provision("resolves.2").unwrap().clone();
+    let a = Amendment::modify(
+        &target,
+        &Text::plain("to report annually to the Council & <ITU>;"),
+    );
+    let text = amend::redline_text(&base, std::slice::from_ref(&a)).unwrap();
+    assert!(
+        text.contains("to report {+annually +}to the Council{+ & <ITU>+};"),
+        "{text}"
+    );
+    let html = amend::redline_html(&base, &[a]).unwrap();
+    assert!(html.contains("<ins>annually </ins>"), "{html}");
+    assert!(html.contains("<ins> &amp; &lt;ITU&gt;</ins>"), "{html}");
+}
