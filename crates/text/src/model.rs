@@ -356,17 +356,25 @@ impl Instrument {
 /// A slug usable in an identity: lowercase letters, digits and `-`.
 pub fn slug(s: &str) -> String {
     let mut out = String::new();
+    push_slug(s, &mut out);
+    out
+}
+
+/// Appends the slug of `s` to `out` (see [`slug`]).
+fn push_slug(s: &str, out: &mut String) {
+    let start = out.len();
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
             out.extend(c.to_lowercase());
-        } else if !out.is_empty() && !out.ends_with('-') {
+        } else if out.len() > start && !out.ends_with('-') {
             out.push('-');
         }
     }
-    while out.ends_with('-') {
+    while out.len() > start && out.ends_with('-') {
         out.pop();
     }
-    out
 }
 
 /// The identities a provision gets when none is written: `<section>.<label>` for a
@@ -375,25 +383,30 @@ pub fn slug(s: &str) -> String {
 /// Returned in document order (the order of [`Instrument::provisions`]).
 pub fn default_provision_ids(inst: &Instrument) -> Vec<String> {
     let mut out = Vec::new();
-    fn walk(prefix: &str, list: &[Provision], out: &mut Vec<String>) {
+    // One path buffer, extended and truncated while walking (no allocation per level).
+    fn walk(path: &mut String, list: &[Provision], out: &mut Vec<String>) {
         for (i, p) in list.iter().enumerate() {
-            let mut l = slug(&p.label);
-            if l.is_empty() {
-                l = format!("p{}", i + 1);
+            let len = path.len();
+            path.push('.');
+            let before = path.len();
+            push_slug(&p.label, path);
+            if path.len() == before {
+                path.push('p');
+                path.push_str(&(i + 1).to_string());
             }
-            let path = format!("{prefix}.{l}");
-            out.push(path);
-            // Sub-items build on the path (before any `~n` is added).
-            let path = out.last().cloned().unwrap_or_default();
-            walk(&path, &p.children, out);
+            out.push(path.clone());
+            walk(path, &p.children, out);
+            path.truncate(len);
         }
     }
+    let mut path = String::new();
     for s in &inst.sections {
-        let mut sec = slug(&s.heading);
-        if sec.is_empty() {
-            sec = "section".into();
+        path.clear();
+        push_slug(&s.heading, &mut path);
+        if path.is_empty() {
+            path.push_str("section");
         }
-        walk(&sec, &s.provisions, &mut out);
+        walk(&mut path, &s.provisions, &mut out);
     }
     // Repeated paths get `~2`, `~3`, … in document order.
     let mut seen: HashMap<&str, usize> = HashMap::default();
