@@ -1,0 +1,60 @@
+//! Every official UN file reads, survives read → write → read unchanged, and every
+//! export validates against the OASIS 2018 schema.
+
+mod common;
+use plenary_akn::{AknDocument, read_collection, write_collection};
+
+fn without_warnings(docs: &[AknDocument]) -> Vec<AknDocument> {
+    docs.iter()
+        .cloned()
+        .map(|mut d| {
+            d.meta.warnings.clear();
+            d
+        })
+        .collect()
+}
+
+#[test]
+fn every_un_file_round_trips_and_its_export_is_schema_valid() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let mut files = common::xml_files(&data.join("un-ga-akn4un"));
+    files.extend(common::xml_files(&data.join("un-sc-akn4un")));
+    assert!(
+        files.len() >= 40,
+        "expected the UN files, found {}",
+        files.len()
+    );
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut exports = Vec::new();
+    for f in &files {
+        let src = std::fs::read(f).expect("readable file");
+        let docs = read_collection(&src).unwrap_or_else(|e| panic!("{}: {e}", f.display()));
+        for d in &docs {
+            assert!(
+                !d.instrument.sections.is_empty(),
+                "{}: no sections read",
+                f.display()
+            );
+        }
+        let xml = write_collection(&docs);
+        let again = read_collection(xml.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: export unreadable: {e}", f.display()));
+        let (a, b) = (without_warnings(&docs), without_warnings(&again));
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(
+                x.instrument,
+                y.instrument,
+                "{}: instrument changed",
+                f.display()
+            );
+            assert_eq!(x.meta, y.meta, "{}: metadata changed", f.display());
+        }
+        assert_eq!(a.len(), b.len());
+        let out = dir.path().join(f.file_name().expect("file name"));
+        std::fs::write(&out, xml).expect("write export");
+        exports.push(out);
+    }
+    common::validate(&exports);
+}
