@@ -137,14 +137,21 @@ python3 - "$PLENARY_BIN" "$tmp" "$runs" <<'PY'
 import os, statistics, subprocess, sys, time
 plenary, tmp, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 old, new = os.path.join(tmp, "old.txt"), os.path.join(tmp, "new.txt")
+import resource
+cpu = {}
 def timed(cmd, ok=(0,)):
-    ts = []
+    """Median wall time of `runs` runs; also records the median CPU time (user+sys)."""
+    ts, cs = [], []
     for _ in range(runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         ts.append(time.perf_counter() - t)
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cs.append((r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime))
         if p.returncode not in ok:
             sys.exit("%s failed (%d): %s" % (cmd[0], p.returncode, p.stderr.decode()[:500]))
+    cpu[tuple(cmd)] = statistics.median(cs)
     return statistics.median(ts)
 git = ["git", "diff", "--no-index", "--word-diff", old, new]
 pl = [plenary, "diff", old, new]
@@ -157,9 +164,10 @@ summary = subprocess.run(pl, capture_output=True, text=True).stdout.strip().spli
 print("input: %s" % open(os.path.join(tmp, "source")).read())
 print("sizes: old %d bytes, new %d bytes" % (os.path.getsize(old), os.path.getsize(new)))
 print("plenary says: %s" % summary)
-print("median of %d runs:" % runs)
-print("  git diff --no-index --word-diff : %7.1f ms" % (tg * 1000))
-print("  plenary diff (text)             : %7.1f ms" % (tp * 1000))
-print("  plenary diff --format json      : %7.1f ms" % (tj * 1000))
-print("  ratio plenary/git (text)        : %7.2f" % (tp / tg))
+print("load average before: %s" % open("/proc/loadavg").read().split()[0] if os.path.exists("/proc/loadavg") else "")
+print("median of %d runs          wall ms   cpu ms (user+sys)" % runs)
+print("  git diff --no-index --word-diff : %7.1f  %7.1f" % (tg * 1000, cpu[tuple(git)] * 1000))
+print("  plenary diff (text)             : %7.1f  %7.1f" % (tp * 1000, cpu[tuple(pl)] * 1000))
+print("  plenary diff --format json      : %7.1f  %7.1f" % (tj * 1000, cpu[tuple(plj)] * 1000))
+print("  ratio plenary/git (text)        : %7.2f  %7.2f" % (tp / tg, cpu[tuple(pl)] / max(cpu[tuple(git)], 1e-9)))
 PY

@@ -89,7 +89,8 @@ pub fn diff(args: &DiffArgs) -> ExitCode {
     };
     let code = emit(&out);
     // The process ends here: freeing large collections would only cost time.
-    std::mem::forget((old, new, d, out));
+    std::mem::forget(d);
+    std::mem::forget((old, new, out));
     code
 }
 

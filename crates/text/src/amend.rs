@@ -419,7 +419,7 @@ fn insert(
 /// The amendments that turn `base` into `revised`: MOD for changed text or label, SUP
 /// for removed provisions, ADD for new ones. (Moves become SUP + ADD.)
 pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendment> {
-    let d: Diff = diff(base, revised);
+    let d: Diff<'_> = diff(base, revised);
     let mut out = Vec::new();
     // Identities in the revised text: new provisions must not reuse a base identity
     // that still exists.
@@ -431,14 +431,14 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
             if let (Some(o), Some(n)) = (&e.old, &e.new)
                 && !moved
             {
-                let label = (o.label != n.label).then(|| n.label.clone());
+                let label = (o.label != n.label).then(|| n.label.to_string());
                 if !e.changes.is_empty() || label.is_some() {
                     out.push(Amendment::Mod {
-                        id: o.id.clone(),
+                        id: o.id.to_string(),
                         changes: if e.changes.is_empty() {
                             vec![WordChange {
                                 op: ChangeOp::Equal,
-                                text: o.text.clone(),
+                                text: o.text.clone().into_owned(),
                             }]
                         } else {
                             e.changes.clone()
@@ -450,7 +450,9 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
             if let Some(o) = &e.old
                 && (e.new.is_none() || moved)
             {
-                out.push(Amendment::Sup { id: o.id.clone() });
+                out.push(Amendment::Sup {
+                    id: o.id.to_string(),
+                });
             }
             if let Some(n) = &e.new {
                 prev_at_depth.truncate(n.depth + 1);
@@ -459,14 +461,14 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
                     prev_at_depth.push(None);
                 }
                 let anchor_id =
-                    |side: &crate::diff::Side, old: &Option<crate::diff::Side>| -> String {
+                    |side: &crate::diff::Side<'_>, old: &Option<crate::diff::Side<'_>>| -> String {
                         match old {
-                            Some(o) if !moved => o.id.clone(),
-                            _ => side.id.clone(),
+                            Some(o) if !moved => o.id.to_string(),
+                            _ => side.id.to_string(),
                         }
                     };
                 if e.old.is_none() || moved {
-                    let mut new_id = n.id.clone();
+                    let mut new_id = n.id.to_string();
                     let mut k = 1;
                     while base.provision(&new_id).is_some() {
                         k += 1;
@@ -482,14 +484,14 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
                         },
                         provision: Provision {
                             id: new_id.clone(),
-                            label: n.label.clone(),
-                            text: n.text.clone(),
+                            label: n.label.to_string(),
+                            text: n.text.clone().into_owned(),
                             children: Vec::new(),
                         },
                     });
                 }
                 let id = if e.old.is_none() || moved {
-                    let mut new_id = n.id.clone();
+                    let mut new_id = n.id.to_string();
                     let mut k = 1;
                     while base.provision(&new_id).is_some() {
                         k += 1;

@@ -13,6 +13,7 @@ use crate::model::*;
 use crate::words::FxMap as HashMap;
 use crate::words::{self, Op, Tok};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Two texts at least this similar (Dice over words) may be the same provision.
 pub const SIMILARITY_THRESHOLD: f64 = 0.5;
@@ -74,30 +75,44 @@ pub struct WordChange {
     pub text: Text,
 }
 
-/// One side (old or new) of a provision in a diff.
+/// One side (old or new) of a provision in a diff. Borrows from the compared
+/// instruments (no copy of large collections); [`Diff::into_owned`] detaches it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Side {
+pub struct Side<'a> {
     /// The provision's identity.
-    pub id: String,
+    pub id: Cow<'a, str>,
     /// Its label.
-    pub label: String,
+    pub label: Cow<'a, str>,
     /// The heading of its section.
-    pub section: String,
+    pub section: Cow<'a, str>,
     /// 0 for a paragraph, 1 for its sub-items, …
     pub depth: usize,
     /// Its text.
-    pub text: Text,
+    pub text: Cow<'a, Text>,
+}
+
+impl Side<'_> {
+    /// The same side, owning its data.
+    pub fn into_owned(self) -> Side<'static> {
+        Side {
+            id: Cow::Owned(self.id.into_owned()),
+            label: Cow::Owned(self.label.into_owned()),
+            section: Cow::Owned(self.section.into_owned()),
+            depth: self.depth,
+            text: Cow::Owned(self.text.into_owned()),
+        }
+    }
 }
 
 /// How one provision changed.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct ProvisionDiff {
+pub struct ProvisionDiff<'a> {
     /// The classification.
     pub status: Status,
     /// The provision in the old revision (absent when added).
-    pub old: Option<Side>,
+    pub old: Option<Side<'a>>,
     /// The provision in the new revision (absent when deleted).
-    pub new: Option<Side>,
+    pub new: Option<Side<'a>>,
     /// Word changes from old to new text; empty when the text is the same or when the
     /// provision was added or deleted.
     pub changes: Vec<WordChange>,
@@ -107,13 +122,13 @@ pub struct ProvisionDiff {
 /// (deleted provisions where they used to be). Sections that exist only in the old
 /// revision come last with `removed` set.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct SectionDiff {
+pub struct SectionDiff<'a> {
     /// The section heading.
     pub heading: String,
     /// True when the section no longer exists in the new revision.
     pub removed: bool,
     /// Changes of its provisions.
-    pub entries: Vec<ProvisionDiff>,
+    pub entries: Vec<ProvisionDiff<'a>>,
 }
 
 /// Counts of provisions per status.
@@ -180,7 +195,7 @@ impl Summary {
 /// Everything that changed from one revision of an instrument to the next.
 /// [`apply_diff`]`(old, &diff(old, new)) == new`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub struct Diff {
+pub struct Diff<'a> {
     /// The old citation line.
     pub old_citation: String,
     /// The new citation line.
@@ -190,7 +205,7 @@ pub struct Diff {
     /// Word changes of the opening formula (empty when unchanged).
     pub opening_changes: Vec<WordChange>,
     /// Sections with their provisions' changes.
-    pub sections: Vec<SectionDiff>,
+    pub sections: Vec<SectionDiff<'a>>,
     /// The new footnotes, when they changed.
     pub footnotes: Option<Vec<Footnote>>,
 }
@@ -225,7 +240,36 @@ impl Header {
     }
 }
 
-impl Diff {
+impl Diff<'_> {
+    /// The same diff, owning all its data (to keep it beyond the instruments).
+    pub fn into_owned(self) -> Diff<'static> {
+        Diff {
+            old_citation: self.old_citation,
+            new_citation: self.new_citation,
+            header: self.header,
+            opening_changes: self.opening_changes,
+            footnotes: self.footnotes,
+            sections: self
+                .sections
+                .into_iter()
+                .map(|s| SectionDiff {
+                    heading: s.heading,
+                    removed: s.removed,
+                    entries: s
+                        .entries
+                        .into_iter()
+                        .map(|e| ProvisionDiff {
+                            status: e.status,
+                            old: e.old.map(Side::into_owned),
+                            new: e.new.map(Side::into_owned),
+                            changes: e.changes,
+                        })
+                        .collect(),
+                })
+                .collect(),
+        }
+    }
+
     /// Counts over all provisions.
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
@@ -474,7 +518,7 @@ pub(crate) fn lis(seq: &[usize]) -> Vec<bool> {
 }
 
 /// Compares two revisions of an instrument.
-pub fn diff(old: &Instrument, new: &Instrument) -> Diff {
+pub fn diff<'a>(old: &'a Instrument, new: &'a Instrument) -> Diff<'a> {
     let o = flatten(old);
     let n = flatten(new);
     let new_to_old = align_items(old, new, &o, &n);
@@ -492,17 +536,17 @@ pub fn diff(old: &Instrument, new: &Instrument) -> Diff {
         moved_old[i] = !in_order[k];
     }
 
-    let side = |inst: &Instrument, it: &Item<'_>| Side {
-        id: it.p.id.clone(),
-        label: it.p.label.clone(),
-        section: inst.sections[it.sec].heading.clone(),
+    let side = |inst: &'a Instrument, it: &Item<'a>| Side {
+        id: Cow::Borrowed(it.p.id.as_str()),
+        label: Cow::Borrowed(it.p.label.as_str()),
+        section: Cow::Borrowed(inst.sections[it.sec].heading.as_str()),
         depth: it.depth,
-        text: it.p.text.clone(),
+        text: Cow::Borrowed(&it.p.text),
     };
 
     // Key for reading order: (section index in output, position, tiebreak).
-    let mut keyed: Vec<((usize, usize, usize, usize), ProvisionDiff)> = Vec::new();
-    let mut sections: Vec<SectionDiff> = new
+    let mut keyed: Vec<((usize, usize, usize, usize), ProvisionDiff<'a>)> = Vec::new();
+    let mut sections: Vec<SectionDiff<'a>> = new
         .sections
         .iter()
         .map(|s| SectionDiff {
@@ -549,7 +593,7 @@ pub fn diff(old: &Instrument, new: &Instrument) -> Diff {
     }
     // Deleted provisions go after the nearest earlier old provision that survived in
     // the same section, or at the start of their section.
-    let mut extra: Vec<SectionDiff> = Vec::new();
+    let mut extra: Vec<SectionDiff<'a>> = Vec::new();
     let mut last_survivor: Option<usize> = None; // new index
     let mut cur_sec = usize::MAX;
     for (i, it) in o.iter().enumerate() {
@@ -706,7 +750,7 @@ pub(crate) fn tree_from_flat(flat: Vec<(usize, Provision)>) -> Vec<Provision> {
 
 /// Applies a diff to the revision it was made from. `apply_diff(old, &diff(old, new))`
 /// gives `new`.
-pub fn apply_diff(old: &Instrument, d: &Diff) -> Result<Instrument, DiffApplyError> {
+pub fn apply_diff(old: &Instrument, d: &Diff<'_>) -> Result<Instrument, DiffApplyError> {
     let by_id: HashMap<&str, &Provision> = old
         .provisions()
         .into_iter()
@@ -730,27 +774,27 @@ pub fn apply_diff(old: &Instrument, d: &Diff) -> Result<Instrument, DiffApplyErr
         for e in &sec.entries {
             let Some(new) = &e.new else { continue };
             let text = match &e.old {
-                None => new.text.clone(),
+                None => new.text.clone().into_owned(),
                 Some(o) => {
                     let base = by_id
-                        .get(o.id.as_str())
-                        .ok_or_else(|| DiffApplyError::UnknownProvision(o.id.clone()))?;
+                        .get(o.id.as_ref())
+                        .ok_or_else(|| DiffApplyError::UnknownProvision(o.id.to_string()))?;
                     if e.changes.is_empty() {
-                        if base.text != o.text {
-                            return Err(DiffApplyError::StaleText(o.id.clone()));
+                        if base.text != *o.text {
+                            return Err(DiffApplyError::StaleText(o.id.to_string()));
                         }
                         base.text.clone()
                     } else {
                         apply_word_changes(&base.text, &e.changes)
-                            .ok_or_else(|| DiffApplyError::StaleText(o.id.clone()))?
+                            .ok_or_else(|| DiffApplyError::StaleText(o.id.to_string()))?
                     }
                 }
             };
             flat.push((
                 new.depth,
                 Provision {
-                    id: new.id.clone(),
-                    label: new.label.clone(),
+                    id: new.id.to_string(),
+                    label: new.label.to_string(),
                     text,
                     children: Vec::new(),
                 },
@@ -766,16 +810,16 @@ pub fn apply_diff(old: &Instrument, d: &Diff) -> Result<Instrument, DiffApplyErr
 
 /// A diff of two collections of instruments, paired by kind and number.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CollectionDiff {
+pub struct CollectionDiff<'a> {
     /// Instruments present on both sides, with their diff.
-    pub changed: Vec<Diff>,
+    pub changed: Vec<Diff<'a>>,
     /// Citations only in the new collection.
     pub added: Vec<String>,
     /// Citations only in the old collection.
     pub removed: Vec<String>,
 }
 
-impl CollectionDiff {
+impl CollectionDiff<'_> {
     /// Counts over all instruments.
     pub fn summary(&self) -> Summary {
         let mut s = Summary::default();
@@ -788,7 +832,7 @@ impl CollectionDiff {
 
 /// Compares two collections: instruments are paired by kind and number (the revision
 /// may differ), then each pair is diffed.
-pub fn diff_collections(old: &[Instrument], new: &[Instrument]) -> CollectionDiff {
+pub fn diff_collections<'a>(old: &'a [Instrument], new: &'a [Instrument]) -> CollectionDiff<'a> {
     let key = |i: &Instrument| format!("{}\u{0}{}", i.kind.to_lowercase(), i.number);
     let mut by_key: HashMap<String, Vec<usize>> = HashMap::default();
     for (k, i) in old.iter().enumerate().rev() {
@@ -800,7 +844,7 @@ pub fn diff_collections(old: &[Instrument], new: &[Instrument]) -> CollectionDif
         added: Vec::new(),
         removed: Vec::new(),
     };
-    let mut pairs: Vec<(usize, &Instrument)> = Vec::new();
+    let mut pairs: Vec<(usize, &'a Instrument)> = Vec::new();
     for n in new {
         match by_key.get_mut(&key(n)).and_then(|v| v.pop()) {
             Some(k) => {

@@ -58,7 +58,7 @@ pub fn changes_html(changes: &[WordChange]) -> String {
     out
 }
 
-fn labels(e: &ProvisionDiff) -> String {
+fn labels(e: &ProvisionDiff<'_>) -> String {
     match (&e.old, &e.new) {
         (Some(o), Some(n)) if o.label != n.label || o.section != n.section => {
             if o.section != n.section {
@@ -67,13 +67,13 @@ fn labels(e: &ProvisionDiff) -> String {
                 format!("{} (was {})", n.label, o.label)
             }
         }
-        (_, Some(n)) => n.label.clone(),
-        (Some(o), None) => o.label.clone(),
+        (_, Some(n)) => n.label.to_string(),
+        (Some(o), None) => o.label.to_string(),
         (None, None) => String::new(),
     }
 }
 
-fn indent(e: &ProvisionDiff) -> String {
+fn indent(e: &ProvisionDiff<'_>) -> String {
     let d = e
         .new
         .as_ref()
@@ -86,7 +86,7 @@ fn indent(e: &ProvisionDiff) -> String {
 /// A readable redline of one instrument's diff: per section a summary line, then each
 /// changed provision with a marker (`+` added, `-` deleted, `~` modified, `>` moved,
 /// `#` renumbered). Unchanged provisions are left out.
-pub fn redline_text(d: &Diff) -> String {
+pub fn redline_text(d: &Diff<'_>) -> String {
     let mut out = String::new();
     if d.old_citation == d.new_citation {
         let _ = writeln!(out, "{}", d.new_citation);
@@ -163,7 +163,7 @@ pub fn summary_line(s: &Summary) -> String {
 
 /// The redline of a collection: each changed instrument, then instruments added or
 /// removed, then the total.
-pub fn collection_text(cd: &CollectionDiff) -> String {
+pub fn collection_text(cd: &CollectionDiff<'_>) -> String {
     let mut out = String::new();
     let several = cd.changed.len() + cd.added.len() + cd.removed.len() > 1;
     for d in &cd.changed {
@@ -194,7 +194,7 @@ pub fn collection_text(cd: &CollectionDiff) -> String {
 
 /// An HTML fragment (no page shell) with the redline: `<ins>`/`<del>` inside each
 /// changed provision, classes `added`, `deleted`, `modified`, `moved`, `renumbered`.
-pub fn redline_html(d: &Diff) -> String {
+pub fn redline_html(d: &Diff<'_>) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "<article class=\"redline\">");
     let _ = writeln!(
@@ -272,7 +272,7 @@ pub fn redline_html(d: &Diff) -> String {
 }
 
 /// HTML for a collection: one `<article>` per instrument.
-pub fn collection_html(cd: &CollectionDiff) -> String {
+pub fn collection_html(cd: &CollectionDiff<'_>) -> String {
     let mut out = String::new();
     for d in &cd.changed {
         out.push_str(&redline_html(d));
@@ -347,18 +347,18 @@ struct JsonCollection<'a> {
     provisions: Vec<JsonProvision<'a>>,
 }
 
-fn provisions_json<'a>(d: &'a Diff, out: &mut Vec<JsonProvision<'a>>) {
+fn provisions_json<'a>(d: &'a Diff<'_>, out: &mut Vec<JsonProvision<'a>>) {
     for sec in &d.sections {
         for e in &sec.entries {
             out.push(JsonProvision {
                 instrument: &d.new_citation,
                 status: e.status.name(),
                 section: &sec.heading,
-                old_section: e.old.as_ref().map(|s| s.section.as_str()),
-                old_id: e.old.as_ref().map(|s| s.id.as_str()),
-                new_id: e.new.as_ref().map(|s| s.id.as_str()),
-                old_label: e.old.as_ref().map(|s| s.label.as_str()),
-                new_label: e.new.as_ref().map(|s| s.label.as_str()),
+                old_section: e.old.as_ref().map(|s| s.section.as_ref()),
+                old_id: e.old.as_ref().map(|s| s.id.as_ref()),
+                new_id: e.new.as_ref().map(|s| s.id.as_ref()),
+                old_label: e.old.as_ref().map(|s| s.label.as_ref()),
+                new_label: e.new.as_ref().map(|s| s.label.as_ref()),
                 old_text: e.old.as_ref().map(|s| s.text.to_plain()),
                 new_text: e.new.as_ref().map(|s| s.text.to_plain()),
                 changes: e
@@ -378,7 +378,7 @@ fn provisions_json<'a>(d: &'a Diff, out: &mut Vec<JsonProvision<'a>>) {
     }
 }
 
-fn json_diff(d: &Diff) -> JsonDiff<'_> {
+fn json_diff<'a>(d: &'a Diff<'_>) -> JsonDiff<'a> {
     let mut provisions = Vec::new();
     provisions_json(d, &mut provisions);
     JsonDiff {
@@ -399,7 +399,7 @@ fn json_diff(d: &Diff) -> JsonDiff<'_> {
     }
 }
 
-fn json_collection(cd: &CollectionDiff) -> JsonCollection<'_> {
+fn json_collection<'a>(cd: &'a CollectionDiff<'_>) -> JsonCollection<'a> {
     let mut provisions = Vec::new();
     for d in &cd.changed {
         provisions_json(d, &mut provisions);
@@ -425,7 +425,7 @@ fn json_collection(cd: &CollectionDiff) -> JsonCollection<'_> {
 /// `modified`, `moved`, `renumbered`, `unchanged`), `sections` (counts per section) and
 /// `provisions` (each with `status`, `section`, `old_label`, `new_label`, `old_text`,
 /// `new_text` as plain text or null, identities and word `changes`).
-pub fn diff_json(d: &Diff) -> Value {
+pub fn diff_json(d: &Diff<'_>) -> Value {
     serde_json::to_value(json_diff(d)).unwrap_or(Value::Null)
 }
 
@@ -433,13 +433,13 @@ pub fn diff_json(d: &Diff) -> Value {
 /// otherwise `summary` over all, `instruments` (each pair's counts),
 /// `instruments_added`, `instruments_removed` and `provisions` of every instrument
 /// (each names its `instrument`).
-pub fn collection_json(cd: &CollectionDiff) -> Value {
+pub fn collection_json(cd: &CollectionDiff<'_>) -> Value {
     serde_json::from_str(&collection_json_string(cd)).unwrap_or(Value::Null)
 }
 
 /// [`collection_json`] as text (written directly, without building a `Value`), ending
 /// with a newline.
-pub fn collection_json_string(cd: &CollectionDiff) -> String {
+pub fn collection_json_string(cd: &CollectionDiff<'_>) -> String {
     let r = if cd.changed.len() == 1 && cd.added.is_empty() && cd.removed.is_empty() {
         serde_json::to_string(&json_diff(&cd.changed[0]))
     } else {

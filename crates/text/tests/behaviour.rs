@@ -11,11 +11,11 @@ fn doc(body: &str) -> Instrument {
     }
 }
 
-fn status_of<'a>(d: &'a Diff, old_label: &str) -> Vec<&'a ProvisionDiff> {
+fn status_of<'a, 'b>(d: &'a Diff<'b>, old_label: &str) -> Vec<&'a ProvisionDiff<'b>> {
     d.sections
         .iter()
         .flat_map(|s| &s.entries)
-        .filter(|e| e.old.as_ref().map(|o| o.label.as_str()) == Some(old_label))
+        .filter(|e| e.old.as_ref().map(|o| o.label.as_ref()) == Some(old_label))
         .collect()
 }
 
@@ -210,7 +210,7 @@ fn deleted_paragraph_appears_where_it_was() {
         .map(|e| {
             (
                 e.status,
-                e.old.as_ref().or(e.new.as_ref()).unwrap().label.clone(),
+                e.old.as_ref().or(e.new.as_ref()).unwrap().label.to_string(),
             )
         })
         .collect();
