@@ -137,6 +137,8 @@ struct Ctx<'t> {
     notes: HashMap<String, usize>,
     footnotes: Vec<Footnote>,
     warnings: Vec<String>,
+    /// Sub-items whose label was found in their text.
+    relabelled: usize,
 }
 
 fn read_document(tree: &Tree, doc: usize, dialect: Dialect, warnings: &[String]) -> AknDocument {
@@ -152,6 +154,7 @@ fn read_document(tree: &Tree, doc: usize, dialect: Dialect, warnings: &[String])
         notes: HashMap::new(),
         footnotes: Vec::new(),
         warnings: Vec::new(),
+        relabelled: 0,
     };
     let mut proprietary: Option<Vec<Metadata>> = None;
     if let Some(m) = tree.child(doc, "meta") {
@@ -237,6 +240,13 @@ fn read_document(tree: &Tree, doc: usize, dialect: Dialect, warnings: &[String])
         ));
     }
 
+    if ctx.relabelled > 0 {
+        ctx.warnings.push(format!(
+            "{} unnumbered paragraph(s) opened with a sub-item label such as `(a)`: the label \
+             was separated and the item put under its parent paragraph",
+            ctx.relabelled
+        ));
+    }
     if dialect == Dialect::ItuConverter {
         crate::itu::repair(&mut inst, &mut ctx.footnotes, &mut ctx.warnings);
     }
@@ -587,6 +597,30 @@ fn read_body(ctx: &mut Ctx, body: usize, inst: &mut Instrument) {
                     .or_else(|| tree.child(k, "list").and_then(|l| tree.child(l, "intro")))
                     .or_else(|| tree.child(k, "intro"));
                 let heading = first.and_then(|f| leading_keyword(tree, f));
+                // AKN4UN (older files): sub-items are unnumbered paragraphs whose text
+                // opens with `(a)`; give them their label and put them under their parent.
+                if heading.is_none()
+                    && p.label == "-"
+                    && let Some(label) = leading_paren_label(&p.text)
+                    && let Some(parent) = inst
+                        .sections
+                        .last_mut()
+                        .and_then(|s| s.provisions.last_mut())
+                    && parent.label != "-"
+                {
+                    p.text = strip_leading(&p.text, &label);
+                    p.label = label;
+                    let roman = matches!(
+                        p.label.as_str(),
+                        "(i)" | "(ii)" | "(iii)" | "(iv)" | "(vi)" | "(vii)" | "(viii)" | "(ix)"
+                    );
+                    match parent.children.last_mut() {
+                        Some(last) if roman && last.label != "(h)" => last.children.push(p),
+                        _ => parent.children.push(p),
+                    }
+                    ctx.relabelled += 1;
+                    continue;
+                }
                 match heading {
                     Some(h) => {
                         p.text = strip_leading(&p.text, &h);
@@ -750,6 +784,17 @@ fn leading_keyword(tree: &Tree, block: usize) -> Option<String> {
         }
     }
     None
+}
+
+/// `(a)`, `(iv)` opening a text.
+fn leading_paren_label(t: &Text) -> Option<String> {
+    let Some(Inline::Run { text }) = t.0.first() else {
+        return None;
+    };
+    let w = text.split_whitespace().next()?;
+    let core = w.strip_prefix('(')?.strip_suffix(')')?;
+    (!core.is_empty() && core.len() <= 5 && core.chars().all(|c| c.is_ascii_lowercase()))
+        .then(|| w.to_string())
 }
 
 /// Removes the heading words from the start of a text.
