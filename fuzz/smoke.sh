@@ -18,6 +18,10 @@ for t in $targets; do
   for f in ../examples/*.txt; do
     [ -f "$f" ] && cp "$f" "corpus/$t/$(basename "$f")"
   done
+  # Targets may bring their own seeds (fuzz/seeds/<target>/, written by us).
+  if [ -d "seeds/$t" ]; then
+    cp seeds/"$t"/* "corpus/$t/" 2>/dev/null || true
+  fi
   echo "fuzzing $t for ${seconds}s"
   cargo fuzz run "$t" -s none "corpus/$t" -- -max_total_time="$seconds"
 done
