@@ -605,17 +605,21 @@ fn assign_ids(inst: &mut Instrument, lines: &[usize]) -> Result<(), ParseError> 
     for s in &mut inst.sections {
         walk(&mut s.provisions, &mut defaults, &mut idx);
     }
-    let mut seen: HashSet<&str> = HashSet::default();
-    for (k, (_, _, p)) in inst.provisions().into_iter().enumerate() {
-        if !seen.insert(p.id.as_str()) {
-            return err(
-                lines.get(k).copied().unwrap_or(0),
-                1,
-                format!(
-                    "provision identity `{}` is used twice; give one of them a different `{{#id}}` anchor",
-                    p.id
-                ),
-            );
+    // Default identities are unique by construction; only written anchors can clash.
+    let anchors_written = defaults.iter().filter(|d| d.is_empty()).count() != idx;
+    if anchors_written {
+        let mut seen: HashSet<&str> = HashSet::default();
+        for (k, (_, _, p)) in inst.provisions().into_iter().enumerate() {
+            if !seen.insert(p.id.as_str()) {
+                return err(
+                    lines.get(k).copied().unwrap_or(0),
+                    1,
+                    format!(
+                        "provision identity `{}` is used twice; give one of them a different `{{#id}}` anchor",
+                        p.id
+                    ),
+                );
+            }
         }
     }
     // Bracket identities: default by position unless written.

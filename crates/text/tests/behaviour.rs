@@ -596,3 +596,12 @@ fn redline_of_amendments_shows_insertions_and_deletions() {
     assert!(html.contains("<ins>annually </ins>"), "{html}");
     assert!(html.contains("<ins> &amp; &lt;ITU&gt;</ins>"), "{html}");
 }
+
+#[test]
+fn identity_written_twice_is_an_error_naming_the_line() {
+    let e = parse("Resolution 1\nTitle\n\n## resolves\n1 {#x} one\n2 {#x} two\n").unwrap_err();
+    assert_eq!(e.line, 6, "{e}");
+    assert!(e.message.contains("`x` is used twice"), "{e}");
+    let e = parse("Resolution 1\nTitle\n\n## resolves\n1 {#resolves.2} one\n2 two\n").unwrap_err();
+    assert!(e.message.contains("`resolves.2` is used twice"), "{e}");
+}
