@@ -293,13 +293,14 @@ pub(crate) type FxMap<K, V> = std::collections::HashMap<K, V, FxBuild>;
 /// A `HashSet` with [`FxHasher`].
 pub(crate) type FxSet<K> = std::collections::HashSet<K, FxBuild>;
 
-/// Maps `f` over `items` on up to four threads (scoped, so no I/O and nothing outlives
-/// the call), keeping the order. Small inputs stay on the calling thread.
+/// Threads used for large collections. Fixed rather than asked of the system (which
+/// on Linux reads cgroup files: this crate does no I/O); two is what our machines have.
+const THREADS: usize = 2;
+
+/// Maps `f` over `items` on [`THREADS`] scoped threads (nothing outlives the call),
+/// keeping the order. Small inputs stay on the calling thread.
 pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(4);
+    let threads = THREADS;
     if threads < 2 || items.len() < 32 {
         return items.iter().map(f).collect();
     }
