@@ -7,15 +7,18 @@
 
 pub mod demo;
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use plenary_domain::DomainError;
 use plenary_domain::access::{self, Actor, EventView};
 use plenary_domain::chain::Head;
 use plenary_domain::command::{self, Command};
+use plenary_domain::documents::Document;
 use plenary_domain::event::{RecordedEvent, Timestamp};
-use plenary_domain::model::{Conference, Group, Instrument, Member, Revision};
+use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
 use plenary_domain::projection::{DocKey, DocKind};
+use plenary_domain::rights::{self, ParticipantCategory};
 use plenary_store::{Store, StoreError, Verification};
 use serde::de::DeserializeOwned;
 use tokio::sync::broadcast;
@@ -40,6 +43,11 @@ impl From<StoreError> for AppError {
     }
 }
 
+/// Today's date (UTC), for restriction review dates.
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}
+
 /// Prefixes a refusal inside a batch with the command's position and name.
 fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
     let at = format!("command {} ({})", index + 1, command.name());
@@ -53,6 +61,15 @@ fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
         },
         other => other,
     }
+}
+
+/// One row of a group's rights matrix.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RightsRow {
+    /// The participant category.
+    pub category: ParticipantCategory,
+    /// Its rights in the group.
+    pub rights: BTreeSet<rights::Right>,
 }
 
 /// Result of a use case.
@@ -97,7 +114,7 @@ impl App {
         let events = self
             .store
             .record(&actor.id, at, &reads, &|docs| {
-                command::decide(&command, docs)
+                command::decide(&command, docs, at.get().date())
             })
             .await?;
         for e in &events {
@@ -121,6 +138,8 @@ impl App {
         for (i, c) in commands.iter().enumerate() {
             access::authorize(actor, c).map_err(|e| in_batch(i, c, e))?;
         }
+        let at = Timestamp::new(time::OffsetDateTime::now_utc());
+        let today = at.get().date();
         let reads: Vec<Vec<plenary_domain::projection::DocKey>> =
             commands.iter().map(command::reads).collect();
         let decides: Vec<Box<plenary_store::Decide<'_>>> = commands
@@ -128,7 +147,7 @@ impl App {
             .enumerate()
             .map(|(i, c)| {
                 Box::new(move |docs: &plenary_domain::projection::DocSet| {
-                    command::decide(c, docs).map_err(|e| in_batch(i, c, e))
+                    command::decide(c, docs, today).map_err(|e| in_batch(i, c, e))
                 }) as Box<plenary_store::Decide<'_>>
             })
             .collect();
@@ -140,7 +159,6 @@ impl App {
                 decide: d.as_ref(),
             })
             .collect();
-        let at = Timestamp::new(time::OffsetDateTime::now_utc());
         let events = self.store.record_all(&actor.id, at, &steps).await?;
         for e in &events {
             let _ = self.live.send(Arc::new(e.clone()));
@@ -233,17 +251,131 @@ impl App {
         self.get(DocKind::Revision, id).await
     }
 
-    /// Events after `after`, at most `limit`, as `reader` may see them: a restricted event
-    /// keeps its place and hashes in the chain but its payload is withheld.
+    /// Events after `after`, at most `limit`, as `reader` may see them: an event whose
+    /// content is restricted keeps its place and hashes in the chain, but its payload is
+    /// withheld.
     ///
     /// # Errors
     /// A storage failure.
     pub async fn events(&self, reader: &Actor, after: i64, limit: u32) -> Result<Vec<EventView>> {
         let events = self.store.backend().events(after, limit).await?;
+        let restricted = self.restricted_scopes().await?;
         Ok(events
             .iter()
-            .map(|e| access::event_view(reader, e))
+            .map(|e| access::event_view(reader, e, &restricted))
             .collect())
+    }
+
+    /// What `reader` may see of one event (for the live stream).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn event_view(&self, reader: &Actor, event: &RecordedEvent) -> Result<EventView> {
+        let restricted = match &event.visibility {
+            plenary_domain::event::Visibility::Public => BTreeSet::new(),
+            plenary_domain::event::Visibility::Restricted(_) => self.restricted_scopes().await?,
+        };
+        Ok(access::event_view(reader, event, &restricted))
+    }
+
+    /// The scopes whose content is withheld today.
+    async fn restricted_scopes(&self) -> Result<BTreeSet<String>> {
+        let today = today();
+        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        Ok(documents
+            .iter()
+            .filter(|d| d.is_restricted_on(today))
+            .map(Document::scope)
+            .collect())
+    }
+
+    /// The documents of a conference as `reader` may see them, in id order.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn documents(&self, reader: &Actor, conference: &str) -> Result<Vec<Document>> {
+        let today = today();
+        let all: Vec<Document> = self.list(DocKind::Document, Some(conference)).await?;
+        Ok(all
+            .iter()
+            .map(|d| access::document_view(reader, d, today))
+            .collect())
+    }
+
+    /// One document as `reader` may see it.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn document(&self, reader: &Actor, id: &str) -> Result<Option<Document>> {
+        let found: Option<Document> = self.get(DocKind::Document, id).await?;
+        Ok(found.map(|d| access::document_view(reader, &d, today())))
+    }
+
+    /// The restriction register of a conference: every document that is or was restricted,
+    /// with the reason, justification, who decided and the review date (never content).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn restriction_register(&self, conference: &str) -> Result<Vec<Document>> {
+        let today = today();
+        let all: Vec<Document> = self.list(DocKind::Document, Some(conference)).await?;
+        let anonymous = Actor::anonymous();
+        Ok(all
+            .iter()
+            .filter(|d| d.restriction.is_some() || !d.restriction_history.is_empty())
+            .map(|d| access::document_view(&anonymous, d, today))
+            .collect())
+    }
+
+    /// One group.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn group(&self, _reader: &Actor, id: &str) -> Result<Option<Group>> {
+        self.get(DocKind::Group, id).await
+    }
+
+    /// The rights matrix of a group: for each participant category, its rights there under
+    /// the conference's rules (member states shown with credentials in order).
+    ///
+    /// # Errors
+    /// A storage failure, or [`DomainError::NotFound`] for an unknown group.
+    pub async fn rights_matrix(&self, reader: &Actor, group: &str) -> Result<Vec<RightsRow>> {
+        let g = self
+            .group(reader, group)
+            .await?
+            .ok_or_else(|| DomainError::NotFound {
+                kind: "group".into(),
+                id: group.into(),
+            })?;
+        let conference = self
+            .conference(reader, g.conference.as_str())
+            .await?
+            .ok_or_else(|| DomainError::NotFound {
+                kind: "conference".into(),
+                id: g.conference.to_string(),
+            })?;
+        Ok(ParticipantCategory::ALL
+            .into_iter()
+            .map(|category| RightsRow {
+                category,
+                rights: rights::rights_in(
+                    category,
+                    &g.id,
+                    g.visibility,
+                    &conference.rights_rules,
+                    rights::CredentialsStatus::InOrder,
+                ),
+            })
+            .collect())
+    }
+
+    /// The delegations to a conference, in id order.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn delegations(&self, _reader: &Actor, conference: &str) -> Result<Vec<Delegation>> {
+        self.list(DocKind::Delegation, Some(conference)).await
     }
 
     /// The head of the chain.

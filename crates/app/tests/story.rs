@@ -50,13 +50,33 @@ impl TestApp {
 async fn every_demo_command_is_one_event_on_the_log() {
     let t = TestApp::with_demo().await;
     let count = t.event_count().await;
-    assert_eq!(count as usize, demo::commands().unwrap().len());
-    let events = t.app.events(&Actor::anonymous(), 0, 1000).await.unwrap();
+    let today = time::OffsetDateTime::now_utc().date();
+    assert_eq!(
+        count as usize,
+        demo::commands().unwrap().len() + demo::documents(today).unwrap().len()
+    );
+    let mut events = Vec::new();
+    while let Some(page) = Some(
+        t.app
+            .events(&Actor::system(), events.len() as i64, 1000)
+            .await
+            .unwrap(),
+    )
+    .filter(|p| !p.is_empty())
+    {
+        events.extend(page);
+    }
     assert_eq!(events.len() as i64, count);
     assert!(
         events
             .iter()
             .all(|e| e.actor == "system" && e.payload.is_some())
+    );
+    let public = t.app.events(&Actor::anonymous(), 0, 1000).await.unwrap();
+    let withheld = public.iter().filter(|e| e.payload.is_none()).count();
+    assert_eq!(
+        withheld, 2,
+        "the two restricted documents' content is withheld"
     );
 }
 

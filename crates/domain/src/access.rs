@@ -5,7 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use time::Date;
+
 use crate::command::Command;
+use crate::documents::Document;
 use crate::error::DomainError;
 use crate::event::Visibility;
 
@@ -60,7 +63,16 @@ pub fn authorize(actor: &Actor, command: &Command) -> Result<(), DomainError> {
         | Command::EstablishGroup(_)
         | Command::AdmitMember(_)
         | Command::RegisterInstrument(_)
-        | Command::RecordRevision(_) => true,
+        | Command::RecordRevision(_)
+        | Command::AdoptRightsRule { .. }
+        | Command::AccreditDelegation(_)
+        | Command::RecordCredentials { .. }
+        | Command::RegisterDelegate(_)
+        | Command::SubmitDocument(_)
+        | Command::RestrictDocument { .. }
+        | Command::RenewRestriction { .. }
+        | Command::DeclassifyDocument { .. }
+        | Command::RecordLapsedRestriction { .. } => true,
     };
     if needs_secretariat && !actor.is_secretariat() {
         return Err(DomainError::Forbidden {
@@ -74,12 +86,53 @@ pub fn authorize(actor: &Actor, command: &Command) -> Result<(), DomainError> {
     Ok(())
 }
 
-/// Whether `actor` may read content with this visibility.
-pub fn can_read(actor: &Actor, visibility: &Visibility) -> bool {
+/// The scopes (e.g. `document:<id>`) whose content is withheld from the public now.
+pub trait RestrictedScopes {
+    /// Whether content of `scope` is withheld now.
+    fn is_restricted(&self, scope: &str) -> bool;
+}
+
+impl RestrictedScopes for std::collections::BTreeSet<String> {
+    fn is_restricted(&self, scope: &str) -> bool {
+        self.contains(scope)
+    }
+}
+
+/// Whether `actor` may read content with this visibility, given what is restricted now.
+/// Content with a scope follows that scope: public while the scope is not restricted
+/// (so a declassified document's past content becomes readable, and a restricted one's
+/// is withheld), and always readable by the secretariat.
+pub fn can_read(actor: &Actor, visibility: &Visibility, restricted: &dyn RestrictedScopes) -> bool {
     match visibility {
         Visibility::Public => true,
-        Visibility::Restricted(_) => actor.is_secretariat(),
+        Visibility::Restricted(scope) => actor.is_secretariat() || !restricted.is_restricted(scope),
     }
+}
+
+/// Whether `actor` may read a document's content on `today`.
+pub fn can_read_document(actor: &Actor, document: &Document, today: Date) -> bool {
+    actor.is_secretariat() || !document.is_restricted_on(today)
+}
+
+/// The text shown in place of a withheld title.
+pub const WITHHELD_TITLE: &str = "(title withheld: see the restriction register)";
+
+/// A document as `actor` may see it on `today`: when its content is withheld, every
+/// language version loses its text and file (the language list stays), and the title is
+/// replaced when the restriction covers it. Symbol, kind, dates, sponsors, group and the
+/// restriction's reason, justification and review date stay: they are the register.
+pub fn document_view(actor: &Actor, document: &Document, today: Date) -> Document {
+    let mut d = document.clone();
+    if !can_read_document(actor, document, today) {
+        for v in &mut d.versions {
+            v.text = None;
+            v.file = None;
+        }
+        if d.restriction.as_ref().is_some_and(|r| r.title_restricted) {
+            d.title = WITHHELD_TITLE.to_owned();
+        }
+    }
+    d
 }
 
 /// An event as a reader may see it: its place in the chain always, its payload only when
@@ -110,8 +163,12 @@ pub struct EventView {
 }
 
 /// What `reader` may see of an event.
-pub fn event_view(reader: &Actor, event: &crate::event::RecordedEvent) -> EventView {
-    let payload = if can_read(reader, &event.visibility) {
+pub fn event_view(
+    reader: &Actor,
+    event: &crate::event::RecordedEvent,
+    restricted: &dyn RestrictedScopes,
+) -> EventView {
+    let payload = if can_read(reader, &event.visibility, restricted) {
         serde_json::from_str(&event.payload).ok()
     } else {
         None

@@ -5,8 +5,19 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::DomainError;
 use crate::event::{Change, PendingEvent};
-use crate::model::{Body, Conference, Group, GroupKind, Instrument, Member, Revision};
+use time::Date;
+
+use crate::documents::{
+    Declassification, Document, Relation, Restriction, Series, Submission, scope_of,
+};
+use crate::event::Visibility;
+use crate::model::{
+    Body, Conference, ConferenceId, Delegate, Delegation, DelegationId, Group, GroupKind,
+    Instrument, Member, Revision,
+};
+use crate::projection::{Counter, counter_id, relation_target};
 use crate::projection::{DocKey, DocKind, DocSet};
+use crate::rights::{CredentialsStatus, RightsRule};
 
 /// Longest name or title accepted, in characters.
 pub const MAX_NAME_CHARS: usize = 500;
@@ -29,6 +40,54 @@ pub enum Command {
     RegisterInstrument(Instrument),
     /// Record a revision of an instrument, following its latest one.
     RecordRevision(Revision),
+    /// Change the default participation rights of a conference.
+    AdoptRightsRule {
+        /// The conference.
+        conference: ConferenceId,
+        /// The rule.
+        rule: RightsRule,
+    },
+    /// Accredit a member's delegation to a conference (credentials pending).
+    AccreditDelegation(Delegation),
+    /// Record the Credentials Committee's finding on a delegation.
+    RecordCredentials {
+        /// The delegation.
+        delegation: DelegationId,
+        /// The finding.
+        status: CredentialsStatus,
+    },
+    /// Register a person on a delegation.
+    RegisterDelegate(Delegate),
+    /// Submit a document; the secretariat numbers it in its series.
+    SubmitDocument(Submission),
+    /// Restrict a public document for a reason from the fixed list.
+    RestrictDocument {
+        /// The document.
+        document: String,
+        /// The decision.
+        restriction: Restriction,
+    },
+    /// Renew a restriction in force, with a new justification and review date.
+    RenewRestriction {
+        /// The document.
+        document: String,
+        /// The renewed decision.
+        restriction: Restriction,
+    },
+    /// Lift a restriction before its review date.
+    DeclassifyDocument {
+        /// The document.
+        document: String,
+        /// Who decided.
+        decided_by: String,
+        /// Why.
+        note: String,
+    },
+    /// Record that a restriction lapsed on its review date.
+    RecordLapsedRestriction {
+        /// The document.
+        document: String,
+    },
 }
 
 impl Command {
@@ -41,6 +100,15 @@ impl Command {
             Self::AdmitMember(_) => "admit_member",
             Self::RegisterInstrument(_) => "register_instrument",
             Self::RecordRevision(_) => "record_revision",
+            Self::AdoptRightsRule { .. } => "adopt_rights_rule",
+            Self::AccreditDelegation(_) => "accredit_delegation",
+            Self::RecordCredentials { .. } => "record_credentials",
+            Self::RegisterDelegate(_) => "register_delegate",
+            Self::SubmitDocument(_) => "submit_document",
+            Self::RestrictDocument { .. } => "restrict_document",
+            Self::RenewRestriction { .. } => "renew_restriction",
+            Self::DeclassifyDocument { .. } => "declassify_document",
+            Self::RecordLapsedRestriction { .. } => "record_lapsed_restriction",
         }
     }
 }
@@ -85,15 +153,60 @@ pub fn reads(command: &Command) -> Vec<DocKey> {
             }
             keys
         }
+        Command::AdoptRightsRule { conference, rule } => {
+            let mut keys = vec![DocKey::new(K::Conference, conference.as_str())];
+            if let Some(g) = &rule.group {
+                keys.push(DocKey::new(K::Group, g.as_str()));
+            }
+            keys
+        }
+        Command::AccreditDelegation(d) => vec![
+            DocKey::new(K::Delegation, d.id.as_str()),
+            DocKey::new(K::Conference, d.conference.as_str()),
+            DocKey::new(K::Member, d.member.as_str()),
+        ],
+        Command::RecordCredentials { delegation, .. } => {
+            vec![DocKey::new(K::Delegation, delegation.as_str())]
+        }
+        Command::RegisterDelegate(d) => vec![
+            DocKey::new(K::Delegate, d.id.as_str()),
+            DocKey::new(K::Delegation, d.delegation.as_str()),
+        ],
+        Command::SubmitDocument(s) => {
+            let mut keys = vec![
+                DocKey::new(K::Conference, s.conference.as_str()),
+                DocKey::new(K::Counter, counter_id(s.conference.as_str(), s.series)),
+            ];
+            if let Some(g) = &s.group {
+                keys.push(DocKey::new(K::Group, g.as_str()));
+            }
+            for m in &s.sponsors {
+                keys.push(DocKey::new(K::Member, m.as_str()));
+            }
+            if let Some(r) = &s.relation {
+                keys.push(DocKey::new(K::Document, relation_target(r)));
+            }
+            keys
+        }
+        Command::RestrictDocument { document, .. }
+        | Command::RenewRestriction { document, .. }
+        | Command::DeclassifyDocument { document, .. }
+        | Command::RecordLapsedRestriction { document } => {
+            vec![DocKey::new(K::Document, document.as_str())]
+        }
     }
 }
 
-/// Checks `command` against `docs` (which hold at least [`reads`]) and returns the changes
-/// to record.
+/// Checks `command` against `docs` (which hold at least [`reads`]) on `today` and returns
+/// the changes to record.
 ///
 /// # Errors
 /// The first rule the command breaks, naming the field.
-pub fn decide(command: &Command, docs: &DocSet) -> Result<Vec<PendingEvent>, DomainError> {
+pub fn decide(
+    command: &Command,
+    docs: &DocSet,
+    today: Date,
+) -> Result<Vec<PendingEvent>, DomainError> {
     use DocKind as K;
     let change = match command {
         Command::EstablishBody(b) => {
@@ -210,8 +323,317 @@ pub fn decide(command: &Command, docs: &DocSet) -> Result<Vec<PendingEvent>, Dom
             }
             Change::RevisionRecorded(r.clone())
         }
+        Command::AdoptRightsRule { conference, rule } => {
+            present(docs, K::Conference, conference.as_str())?;
+            if let Some(g) = &rule.group {
+                let group: Group =
+                    docs.get(&DocKey::new(K::Group, g.as_str()))?
+                        .ok_or_else(|| DomainError::NotFound {
+                            kind: "group".into(),
+                            id: g.to_string(),
+                        })?;
+                if &group.conference != conference {
+                    return Err(DomainError::invalid(
+                        "rule.group",
+                        format!("group '{g}' belongs to another conference"),
+                    ));
+                }
+            }
+            if rule.grant.is_empty() && rule.withdraw.is_empty() {
+                return Err(DomainError::invalid("rule", "grants or withdraws no right"));
+            }
+            if let Some(r) = rule.grant.intersection(&rule.withdraw).next() {
+                return Err(DomainError::invalid(
+                    "rule",
+                    format!("grants and withdraws {r:?} at once"),
+                ));
+            }
+            name("rule.basis", &rule.basis)?;
+            Change::RightsRuleAdopted {
+                conference: conference.clone(),
+                rule: rule.clone(),
+            }
+        }
+        Command::AccreditDelegation(d) => {
+            absent(docs, K::Delegation, d.id.as_str())?;
+            present(docs, K::Conference, d.conference.as_str())?;
+            present(docs, K::Member, d.member.as_str())?;
+            if d.credentials != CredentialsStatus::Pending {
+                return Err(DomainError::invalid(
+                    "credentials",
+                    "a new delegation's credentials are pending until the Credentials Committee records its finding",
+                ));
+            }
+            Change::DelegationAccredited(d.clone())
+        }
+        Command::RecordCredentials { delegation, status } => {
+            present(docs, K::Delegation, delegation.as_str())?;
+            Change::CredentialsRecorded {
+                delegation: delegation.clone(),
+                status: *status,
+            }
+        }
+        Command::RegisterDelegate(d) => {
+            absent(docs, K::Delegate, d.id.as_str())?;
+            present(docs, K::Delegation, d.delegation.as_str())?;
+            name("name", &d.name)?;
+            Change::DelegateRegistered(d.clone())
+        }
+        Command::SubmitDocument(s) => return submit(s, docs, today),
+        Command::RestrictDocument {
+            document,
+            restriction,
+        } => {
+            let d = document_of(docs, document)?;
+            if d.is_restricted_on(today) {
+                return Err(DomainError::invalid(
+                    "document",
+                    format!(
+                        "{} is already restricted until {}; renew the restriction instead",
+                        d.symbol,
+                        d.restriction.as_ref().map_or(today, |r| r.review_on)
+                    ),
+                ));
+            }
+            restriction.check()?;
+            if restriction.review_on <= today {
+                return Err(DomainError::invalid(
+                    "restriction.review_on",
+                    "must be in the future",
+                ));
+            }
+            Change::DocumentRestricted {
+                document: document.clone(),
+                restriction: restriction.clone(),
+            }
+        }
+        Command::RenewRestriction {
+            document,
+            restriction,
+        } => {
+            let d = document_of(docs, document)?;
+            let Some(current) = d.restriction.as_ref().filter(|r| r.holds_on(today)) else {
+                return Err(DomainError::invalid(
+                    "document",
+                    format!("{} has no restriction in force to renew", d.symbol),
+                ));
+            };
+            restriction.check()?;
+            if restriction.justification.trim() == current.justification.trim() {
+                return Err(DomainError::invalid(
+                    "restriction.justification",
+                    "a renewal needs a new justification, not the one already given",
+                ));
+            }
+            if restriction.review_on <= current.review_on {
+                return Err(DomainError::invalid(
+                    "restriction.review_on",
+                    format!(
+                        "must be after the current review date {}",
+                        current.review_on
+                    ),
+                ));
+            }
+            Change::RestrictionRenewed {
+                document: document.clone(),
+                restriction: restriction.clone(),
+            }
+        }
+        Command::DeclassifyDocument {
+            document,
+            decided_by,
+            note,
+        } => {
+            let d = document_of(docs, document)?;
+            if d.restriction.is_none() {
+                return Err(DomainError::invalid(
+                    "document",
+                    format!("{} is not restricted", d.symbol),
+                ));
+            }
+            name("decided_by", decided_by)?;
+            name("note", note)?;
+            Change::DocumentDeclassified {
+                document: document.clone(),
+                on: today,
+                declassification: Declassification::Decision {
+                    decided_by: decided_by.clone(),
+                    note: note.clone(),
+                },
+            }
+        }
+        Command::RecordLapsedRestriction { document } => {
+            let d = document_of(docs, document)?;
+            match &d.restriction {
+                Some(r) if !r.holds_on(today) => Change::DocumentDeclassified {
+                    document: document.clone(),
+                    on: r.review_on,
+                    declassification: Declassification::ReviewDateReached,
+                },
+                Some(r) => {
+                    return Err(DomainError::invalid(
+                        "document",
+                        format!("{}'s restriction holds until {}", d.symbol, r.review_on),
+                    ));
+                }
+                None => {
+                    return Err(DomainError::invalid(
+                        "document",
+                        format!("{} is not restricted", d.symbol),
+                    ));
+                }
+            }
+        }
     };
     Ok(vec![PendingEvent::public(change)])
+}
+
+fn document_of(docs: &DocSet, id: &str) -> Result<Document, DomainError> {
+    docs.get(&DocKey::new(DocKind::Document, id))?
+        .ok_or_else(|| DomainError::NotFound {
+            kind: "document".into(),
+            id: id.into(),
+        })
+}
+
+/// Numbers and checks a submission.
+fn submit(s: &Submission, docs: &DocSet, today: Date) -> Result<Vec<PendingEvent>, DomainError> {
+    use DocKind as K;
+    let conference: Conference = docs
+        .get(&DocKey::new(K::Conference, s.conference.as_str()))?
+        .ok_or_else(|| DomainError::NotFound {
+            kind: "conference".into(),
+            id: s.conference.to_string(),
+        })?;
+    name("title", &s.title)?;
+    if let Some(g) = &s.group {
+        let group: Group = docs
+            .get(&DocKey::new(K::Group, g.as_str()))?
+            .ok_or_else(|| DomainError::NotFound {
+                kind: "group".into(),
+                id: g.to_string(),
+            })?;
+        if group.conference != s.conference {
+            return Err(DomainError::invalid(
+                "group",
+                format!("group '{g}' belongs to another conference"),
+            ));
+        }
+    }
+    for m in &s.sponsors {
+        present(docs, K::Member, m.as_str())?;
+    }
+    if s.versions.is_empty() {
+        return Err(DomainError::invalid(
+            "versions",
+            "at least one language version is required",
+        ));
+    }
+    for (i, v) in s.versions.iter().enumerate() {
+        if s.versions[..i].iter().any(|w| w.language == v.language) {
+            return Err(DomainError::invalid(
+                format!("versions[{i}].language"),
+                "a language is given twice",
+            ));
+        }
+        if !conference.languages.contains(&v.language) {
+            return Err(DomainError::invalid(
+                format!("versions[{i}].language"),
+                "is not an official language of the conference",
+            ));
+        }
+        if v.text.is_none() && v.file.is_none() {
+            return Err(DomainError::invalid(
+                format!("versions[{i}]"),
+                "needs a text or a file",
+            ));
+        }
+        if v.text.as_ref().is_some_and(|t| t.len() > MAX_TEXT_BYTES) {
+            return Err(DomainError::invalid(
+                format!("versions[{i}].text"),
+                format!("is over {MAX_TEXT_BYTES} bytes"),
+            ));
+        }
+    }
+    if let Some(r) = &s.restriction {
+        r.check()?;
+        if r.review_on <= today {
+            return Err(DomainError::invalid(
+                "restriction.review_on",
+                "must be in the future",
+            ));
+        }
+    }
+    let (id, series, number, symbol) = match &s.relation {
+        Some(relation) => {
+            let base = document_of(docs, relation_target(relation))?;
+            if base.conference != s.conference {
+                return Err(DomainError::invalid(
+                    "relation.of",
+                    "the document belongs to another conference",
+                ));
+            }
+            let (code, label) = match relation {
+                Relation::Addendum { .. } => ("add", "Add."),
+                Relation::Revision { .. } => ("rev", "Rev."),
+                Relation::Corrigendum { .. } => ("corr", "Corr."),
+            };
+            let prefix = format!("{}.{code}-", base.id);
+            let k = base
+                .related
+                .iter()
+                .filter(|r| r.starts_with(&prefix))
+                .count()
+                + 1;
+            (
+                format!("{prefix}{k}"),
+                base.series,
+                base.number,
+                format!("{}({label}{k})", base.symbol),
+            )
+        }
+        None => {
+            let next = docs
+                .get::<Counter>(&DocKey::new(
+                    K::Counter,
+                    counter_id(s.conference.as_str(), s.series),
+                ))?
+                .map_or(1, |c| c.next);
+            let (code, symbol) = match s.series {
+                Series::Main => ("main", format!("{}/{next}", conference.document_prefix())),
+                Series::Temporary => ("dt", format!("DT/{next}")),
+                Series::Administrative => ("adm", format!("ADM/{next}")),
+            };
+            (
+                format!("{}.{code}-{next}", s.conference),
+                s.series,
+                next,
+                symbol,
+            )
+        }
+    };
+    let document = Document {
+        id: id.clone(),
+        conference: s.conference.clone(),
+        series,
+        number,
+        symbol,
+        kind: s.kind,
+        title: s.title.clone(),
+        sponsors: s.sponsors.clone(),
+        group: s.group.clone(),
+        relation: s.relation.clone(),
+        versions: s.versions.clone(),
+        submitted_on: today,
+        restriction: s.restriction.clone(),
+        restriction_history: Vec::new(),
+        declassified_on: None,
+        related: Vec::new(),
+    };
+    Ok(vec![PendingEvent {
+        change: Change::DocumentSubmitted(document),
+        visibility: Visibility::Restricted(scope_of(&id)),
+    }])
 }
 
 fn name(field: &str, value: &str) -> Result<(), DomainError> {
@@ -285,6 +707,10 @@ mod tests {
     use super::*;
     use crate::model::BodyId;
 
+    fn today() -> Date {
+        time::macros::date!(2014 - 10 - 20)
+    }
+
     fn itu() -> Body {
         Body {
             id: BodyId::new("itu").unwrap(),
@@ -318,12 +744,12 @@ mod tests {
         for key in reads(&cmd) {
             docs.load(key, None);
         }
-        let events = decide(&cmd, &docs).unwrap();
+        let events = decide(&cmd, &docs, today()).unwrap();
         for e in &events {
             crate::projection::apply(&mut docs, &e.change, 1).unwrap();
         }
         assert!(matches!(
-            decide(&cmd, &docs),
+            decide(&cmd, &docs, today()),
             Err(DomainError::AlreadyExists { .. })
         ));
     }
@@ -332,7 +758,7 @@ mod tests {
     fn blank_names_are_refused_naming_the_field() {
         let mut body = itu();
         body.acronym = "  ".into();
-        let err = decide(&Command::EstablishBody(body), &DocSet::new()).unwrap_err();
+        let err = decide(&Command::EstablishBody(body), &DocSet::new(), today()).unwrap_err();
         assert_eq!(err, DomainError::invalid("acronym", "must not be empty"));
     }
 }

@@ -9,8 +9,13 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use crate::canonical::to_canonical_string;
+use crate::documents::{Declassification, Document, Restriction};
 use crate::error::DomainError;
-use crate::model::{Body, Conference, Group, Instrument, Member, Revision};
+use crate::model::{
+    Body, Conference, ConferenceId, Delegate, Delegation, DelegationId, Group, Instrument, Member,
+    Revision,
+};
+use crate::rights::{CredentialsStatus, RightsRule};
 
 /// A fact about the conference world. Serialized as `{"kind": ..., "payload": ...}`; the kind
 /// names are stable and part of the public record format.
@@ -35,6 +40,58 @@ pub enum Change {
     /// A revision of an instrument was recorded.
     #[serde(rename = "revision.recorded")]
     RevisionRecorded(Revision),
+    /// A conference changed the default participation rights.
+    #[serde(rename = "rights.rule_adopted")]
+    RightsRuleAdopted {
+        /// The conference.
+        conference: ConferenceId,
+        /// The rule.
+        rule: RightsRule,
+    },
+    /// A member's delegation was accredited to a conference.
+    #[serde(rename = "delegation.accredited")]
+    DelegationAccredited(Delegation),
+    /// The Credentials Committee found a delegation's credentials in order or not.
+    #[serde(rename = "delegation.credentials_recorded")]
+    CredentialsRecorded {
+        /// The delegation.
+        delegation: DelegationId,
+        /// The finding.
+        status: CredentialsStatus,
+    },
+    /// A person joined a delegation.
+    #[serde(rename = "delegate.registered")]
+    DelegateRegistered(Delegate),
+    /// A document was submitted and numbered. Its content follows the document's
+    /// restriction state (the event's visibility is the document's scope).
+    #[serde(rename = "document.submitted")]
+    DocumentSubmitted(Document),
+    /// A document was restricted, for a reason from the fixed list.
+    #[serde(rename = "document.restricted")]
+    DocumentRestricted {
+        /// The document.
+        document: String,
+        /// The decision.
+        restriction: Restriction,
+    },
+    /// A restriction was renewed with a new justification and review date.
+    #[serde(rename = "document.restriction_renewed")]
+    RestrictionRenewed {
+        /// The document.
+        document: String,
+        /// The renewed decision.
+        restriction: Restriction,
+    },
+    /// A document became public.
+    #[serde(rename = "document.declassified")]
+    DocumentDeclassified {
+        /// The document.
+        document: String,
+        /// The day.
+        on: time::Date,
+        /// How.
+        declassification: Declassification,
+    },
 }
 
 impl Change {

@@ -12,9 +12,11 @@ pub mod access;
 pub mod canonical;
 pub mod chain;
 pub mod command;
+pub mod documents;
 pub mod error;
 pub mod event;
 pub mod model;
 pub mod projection;
+pub mod rights;
 
 pub use error::DomainError;

@@ -182,6 +182,21 @@ pub struct Conference {
     pub closes_on: Date,
     /// Official languages of the conference.
     pub languages: Vec<Language>,
+    /// Changes to the default participation rights, in the order adopted (added with
+    /// `adopt_rights_rule`; empty when convened).
+    #[serde(default)]
+    pub rights_rules: Vec<crate::rights::RightsRule>,
+}
+
+impl Conference {
+    /// The prefix of its main document symbols: the short name without punctuation
+    /// ("PP-14" → "PP14").
+    pub fn document_prefix(&self) -> String {
+        self.short_name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .collect()
+    }
 }
 
 /// What kind of group this is.
@@ -408,4 +423,86 @@ mod tests {
             .to_string();
         assert!(err.contains("body: 'I T U' is not a valid id"), "{err}");
     }
+}
+
+id_type!(
+    /// Id of a delegation to a conference, e.g. `pp-14.kor`.
+    DelegationId, "delegation"
+);
+id_type!(
+    /// Id of a person on a delegation, e.g. `pp-14.kor.1`.
+    DelegateId, "delegate"
+);
+
+/// A member's delegation to a conference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delegation {
+    /// Its id.
+    pub id: DelegationId,
+    /// The conference.
+    pub conference: ConferenceId,
+    /// The member it represents.
+    pub member: MemberId,
+    /// The state of its credentials (set by the Credentials Committee).
+    pub credentials: crate::rights::CredentialsStatus,
+}
+
+/// The stakeholder type of a person on a delegation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StakeholderType {
+    /// Government.
+    Government,
+    /// Civil society.
+    CivilSociety,
+    /// Private sector.
+    PrivateSector,
+    /// Academia.
+    Academia,
+}
+
+/// A person's role on a delegation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DelegateRole {
+    /// Head of delegation.
+    Head,
+    /// Deputy head.
+    Deputy,
+    /// Delegate.
+    Delegate,
+    /// Adviser.
+    Adviser,
+}
+
+/// Gender as the person declared it, if they chose to (for participation statistics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Gender {
+    /// Woman.
+    Woman,
+    /// Man.
+    Man,
+    /// Another gender identity.
+    Other,
+}
+
+/// A person on a delegation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Delegate {
+    /// Its id.
+    pub id: DelegateId,
+    /// The delegation.
+    pub delegation: DelegationId,
+    /// The person's name.
+    pub name: String,
+    /// Their role.
+    pub role: DelegateRole,
+    /// Their stakeholder type.
+    pub stakeholder: StakeholderType,
+    /// Self-declared gender, optional.
+    #[serde(default)]
+    pub gender: Option<Gender>,
 }

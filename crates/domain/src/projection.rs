@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::canonical::to_canonical_string;
+use crate::documents::{Document, Relation, Series};
 use crate::error::DomainError;
 use crate::event::Change;
 use crate::model::RevisionRef;
@@ -27,17 +28,30 @@ pub enum DocKind {
     Instrument,
     /// [`crate::model::Revision`]
     Revision,
+    /// [`crate::model::Delegation`]
+    Delegation,
+    /// [`crate::model::Delegate`]
+    Delegate,
+    /// [`crate::documents::Document`]
+    Document,
+    /// The next number of a conference's document series: `{"next": n}`, keyed
+    /// `<conference>/<series>`.
+    Counter,
 }
 
 impl DocKind {
     /// Every kind.
-    pub const ALL: [DocKind; 6] = [
+    pub const ALL: [DocKind; 10] = [
         Self::Body,
         Self::Conference,
         Self::Group,
         Self::Member,
         Self::Instrument,
         Self::Revision,
+        Self::Delegation,
+        Self::Delegate,
+        Self::Document,
+        Self::Counter,
     ];
 
     /// The stored name of the kind.
@@ -49,6 +63,10 @@ impl DocKind {
             Self::Member => "member",
             Self::Instrument => "instrument",
             Self::Revision => "revision",
+            Self::Delegation => "delegation",
+            Self::Delegate => "delegate",
+            Self::Document => "document",
+            Self::Counter => "counter",
         }
     }
 
@@ -197,6 +215,32 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
             DocKey::new(DocKind::Revision, r.id.as_str()),
             DocKey::new(DocKind::Instrument, r.instrument.as_str()),
         ],
+        Change::RightsRuleAdopted { conference, .. } => {
+            vec![DocKey::new(DocKind::Conference, conference.as_str())]
+        }
+        Change::DelegationAccredited(d) => vec![DocKey::new(DocKind::Delegation, d.id.as_str())],
+        Change::CredentialsRecorded { delegation, .. } => {
+            vec![DocKey::new(DocKind::Delegation, delegation.as_str())]
+        }
+        Change::DelegateRegistered(d) => vec![DocKey::new(DocKind::Delegate, d.id.as_str())],
+        Change::DocumentSubmitted(d) => {
+            let mut keys = vec![
+                DocKey::new(DocKind::Document, d.id.as_str()),
+                DocKey::new(
+                    DocKind::Counter,
+                    counter_id(d.conference.as_str(), d.series),
+                ),
+            ];
+            if let Some(base) = d.relation.as_ref().map(relation_target) {
+                keys.push(DocKey::new(DocKind::Document, base));
+            }
+            keys
+        }
+        Change::DocumentRestricted { document, .. }
+        | Change::RestrictionRenewed { document, .. }
+        | Change::DocumentDeclassified { document, .. } => {
+            vec![DocKey::new(DocKind::Document, document.as_str())]
+        }
     }
 }
 
@@ -258,6 +302,126 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 seq,
             );
         }
+        Change::RightsRuleAdopted { conference, rule } => {
+            let key = DocKey::new(DocKind::Conference, conference.as_str());
+            let mut c: crate::model::Conference = required(docs, &key)?;
+            c.rights_rules.push(rule.clone());
+            let parent = Some(c.body.to_string());
+            docs.put(key, parent, &c, seq);
+        }
+        Change::DelegationAccredited(d) => {
+            let parent = Some(d.conference.to_string());
+            docs.put(
+                DocKey::new(DocKind::Delegation, d.id.as_str()),
+                parent,
+                d,
+                seq,
+            );
+        }
+        Change::CredentialsRecorded { delegation, status } => {
+            let key = DocKey::new(DocKind::Delegation, delegation.as_str());
+            let mut d: crate::model::Delegation = required(docs, &key)?;
+            d.credentials = *status;
+            let parent = Some(d.conference.to_string());
+            docs.put(key, parent, &d, seq);
+        }
+        Change::DelegateRegistered(d) => {
+            let parent = Some(d.delegation.to_string());
+            docs.put(
+                DocKey::new(DocKind::Delegate, d.id.as_str()),
+                parent,
+                d,
+                seq,
+            );
+        }
+        Change::DocumentSubmitted(d) => {
+            let counter = DocKey::new(
+                DocKind::Counter,
+                counter_id(d.conference.as_str(), d.series),
+            );
+            let next = docs
+                .get::<Counter>(&counter)?
+                .map_or(1, |c| c.next)
+                .max(d.number + 1);
+            docs.put(
+                counter,
+                Some(d.conference.to_string()),
+                &Counter { next },
+                seq,
+            );
+            if let Some(base) = d.relation.as_ref().map(relation_target) {
+                let key = DocKey::new(DocKind::Document, base);
+                let mut b: Document = required(docs, &key)?;
+                b.related.push(d.id.clone());
+                let parent = Some(b.conference.to_string());
+                docs.put(key, parent, &b, seq);
+            }
+            let parent = Some(d.conference.to_string());
+            docs.put(
+                DocKey::new(DocKind::Document, d.id.as_str()),
+                parent,
+                d,
+                seq,
+            );
+        }
+        Change::DocumentRestricted {
+            document,
+            restriction,
+        }
+        | Change::RestrictionRenewed {
+            document,
+            restriction,
+        } => {
+            let key = DocKey::new(DocKind::Document, document.as_str());
+            let mut d: Document = required(docs, &key)?;
+            if let Some(previous) = d.restriction.take() {
+                d.restriction_history.push(previous);
+            }
+            d.restriction = Some(restriction.clone());
+            let parent = Some(d.conference.to_string());
+            docs.put(key, parent, &d, seq);
+        }
+        Change::DocumentDeclassified { document, on, .. } => {
+            let key = DocKey::new(DocKind::Document, document.as_str());
+            let mut d: Document = required(docs, &key)?;
+            if let Some(previous) = d.restriction.take() {
+                d.restriction_history.push(previous);
+            }
+            d.declassified_on = Some(*on);
+            let parent = Some(d.conference.to_string());
+            docs.put(key, parent, &d, seq);
+        }
     }
     Ok(())
+}
+
+/// The next number of a document series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Counter {
+    /// The number the next document of the series gets.
+    pub next: u32,
+}
+
+/// The key of a series counter: `<conference>/<series>`.
+pub fn counter_id(conference: &str, series: Series) -> String {
+    let name = match series {
+        Series::Main => "main",
+        Series::Temporary => "dt",
+        Series::Administrative => "adm",
+    };
+    format!("{conference}/{name}")
+}
+
+/// The document a relation points at.
+pub fn relation_target(relation: &Relation) -> &str {
+    match relation {
+        Relation::Addendum { of } | Relation::Revision { of } | Relation::Corrigendum { of } => of,
+    }
+}
+
+fn required<T: DeserializeOwned>(docs: &DocSet, key: &DocKey) -> Result<T, DomainError> {
+    docs.get(key)?.ok_or_else(|| DomainError::NotFound {
+        kind: key.kind.as_str().into(),
+        id: key.id.clone(),
+    })
 }

@@ -123,4 +123,41 @@ impl RawAccess for PostgresRaw {
             .map(|_| ())
             .map_err(|e| e.to_string())
     }
+
+    async fn plain_insert_loop(
+        &self,
+        n: usize,
+        payload: &str,
+    ) -> Result<std::time::Duration, String> {
+        sqlx::raw_sql(
+            "DROP TABLE IF EXISTS bench_plain;
+             CREATE TABLE bench_plain (seq BIGINT PRIMARY KEY, id TEXT NOT NULL, at TEXT NOT NULL,
+                 actor TEXT NOT NULL, kind TEXT NOT NULL, payload TEXT NOT NULL,
+                 visibility TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)",
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(|e| e.to_string())?;
+        let started = std::time::Instant::now();
+        for i in 0..n {
+            let seq = i as i64 + 1;
+            sqlx::query(
+                "INSERT INTO bench_plain (seq, id, at, actor, kind, payload, visibility, prev_hash, hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(seq)
+            .bind(format!("00000000-0000-7000-8000-{seq:012}"))
+            .bind("2014-10-20T09:00:00.000000Z")
+            .bind("system")
+            .bind("member.admitted")
+            .bind(payload)
+            .bind("public")
+            .bind(format!("{:064x}", seq - 1))
+            .bind(format!("{seq:064x}"))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        }
+        Ok(started.elapsed())
+    }
 }

@@ -40,6 +40,78 @@ pub trait RawAccess: Send + Sync + std::fmt::Debug {
     /// Drops the append-only triggers and rewrites one payload, as an intruder with
     /// database access would.
     async fn tamper_payload(&self, seq: i64, payload: &str) -> Result<(), String>;
+    /// The peer of the append benchmark: `n` plain `INSERT`s of event-shaped rows (same
+    /// columns, the given payload), each its own durable transaction, into a scratch
+    /// table of the same database. Returns the time taken.
+    async fn plain_insert_loop(
+        &self,
+        n: usize,
+        payload: &str,
+    ) -> Result<std::time::Duration, String>;
+}
+
+/// Appends per second through [`Store::record`] (lock, decide, seal, project, commit; each
+/// its own durable transaction) next to the backend's plain `INSERT` loop on the same
+/// database. Returns (plenary per second, plain per second).
+///
+/// # Panics
+/// When the store fails (benchmarks only).
+pub async fn measure_appends(f: &Fixture, n: usize) -> (f64, f64) {
+    run(&f.store, itu()).await.expect("itu");
+    let started = std::time::Instant::now();
+    for i in 0..n {
+        run(&f.store, member_state(i)).await.expect("append");
+    }
+    let plenary = n as f64 / started.elapsed().as_secs_f64();
+    let sample = f
+        .store
+        .backend()
+        .events(1, 1)
+        .await
+        .expect("events")
+        .pop()
+        .expect("one event")
+        .payload;
+    let plain = f
+        .raw
+        .plain_insert_loop(n, &sample)
+        .await
+        .expect("plain loop");
+    (plenary, n as f64 / plain.as_secs_f64())
+}
+
+/// Fills a store with `n` member admissions, 1000 to a transaction (for verify benchmarks).
+///
+/// # Panics
+/// When the store fails (benchmarks only).
+pub async fn fill(store: &Store, n: usize) {
+    run(store, itu()).await.expect("itu");
+    let mut i = 0;
+    while i < n {
+        let batch: Vec<Command> = (i..(i + 1000).min(n)).map(member_state).collect();
+        let reads: Vec<Vec<DocKey>> = batch.iter().map(command::reads).collect();
+        let decides: Vec<Box<crate::Decide<'_>>> = batch
+            .iter()
+            .map(|c| {
+                Box::new(move |docs: &plenary_domain::projection::DocSet| {
+                    command::decide(c, docs, now().get().date())
+                }) as Box<crate::Decide<'_>>
+            })
+            .collect();
+        let steps: Vec<crate::Step<'_>> = reads
+            .iter()
+            .zip(&decides)
+            .map(|(r, d)| crate::Step {
+                reads: r,
+                decide: d.as_ref(),
+            })
+            .collect();
+        store
+            .record_all("system", now(), &steps)
+            .await
+            .expect("batch");
+        i += batch.len();
+    }
 }
 
 fn now() -> Timestamp {
@@ -54,7 +126,7 @@ pub async fn run(store: &Store, command: Command) -> Result<Vec<RecordedEvent>> 
     let reads = command::reads(&command);
     store
         .record("system", now(), &reads, &|docs| {
-            command::decide(&command, docs)
+            command::decide(&command, docs, now().get().date())
         })
         .await
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use futures::Stream;
-use plenary_domain::access::{self, Actor, Role};
+use plenary_domain::access::{Actor, Role};
 use plenary_domain::command::Command;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -26,6 +26,12 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/bodies/{id}/members", get(members))
         .route("/bodies/{id}/instruments", get(instruments))
         .route("/revisions/{id}", get(revision))
+        .route("/conferences/{id}/documents", get(documents))
+        .route("/conferences/{id}/restriction-register", get(register))
+        .route("/conferences/{id}/delegations", get(delegations))
+        .route("/documents/{id}", get(document))
+        .route("/groups/{id}", get(group))
+        .route("/groups/{id}/rights", get(group_rights))
         .route("/events", get(events))
         .route("/events/live", get(live))
         .route("/chain/head", get(head))
@@ -123,6 +129,76 @@ async fn revision(
     }
 }
 
+async fn existing_conference(s: &WebState, who: &Actor, id: &str) -> Result<(), Problem> {
+    match s.app.conference(who, id).await? {
+        Some(_) => Ok(()),
+        None => Err(Problem::not_found(&format!("conference '{id}'"))),
+    }
+}
+
+async fn documents(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    existing_conference(&s, &who, &id).await?;
+    Ok(Json(s.app.documents(&who, &id).await?).into_response())
+}
+
+async fn register(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    existing_conference(&s, &who, &id).await?;
+    Ok(Json(s.app.restriction_register(&id).await?).into_response())
+}
+
+async fn delegations(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    existing_conference(&s, &who, &id).await?;
+    Ok(Json(s.app.delegations(&who, &id).await?).into_response())
+}
+
+async fn document(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    match s.app.document(&who, &id).await? {
+        Some(d) => Ok(Json(d).into_response()),
+        None => Err(Problem::not_found(&format!("document '{id}'"))),
+    }
+}
+
+async fn group(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    match s.app.group(&who, &id).await? {
+        Some(g) => Ok(Json(g).into_response()),
+        None => Err(Problem::not_found(&format!("group '{id}'"))),
+    }
+}
+
+async fn group_rights(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers)?;
+    Ok(Json(s.app.rights_matrix(&who, &id).await?).into_response())
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Page {
@@ -177,10 +253,13 @@ async fn live(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
     let who = reader(&s, &headers)?;
     let rx = s.app.subscribe();
-    let stream = futures::stream::unfold((rx, who), |(mut rx, who)| async move {
+    let app = s.app.clone();
+    let stream = futures::stream::unfold((rx, who, app), |(mut rx, who, app)| async move {
         let event = match rx.recv().await {
             Ok(e) => {
-                let view = access::event_view(&who, &e);
+                let Ok(view) = app.event_view(&who, &e).await else {
+                    return None;
+                };
                 let data = serde_json::to_string(&view).unwrap_or_default();
                 Event::default()
                     .id(e.seq.to_string())
@@ -193,7 +272,7 @@ async fn live(
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
         };
-        Some((Ok(event), (rx, who)))
+        Some((Ok(event), (rx, who, app)))
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
@@ -249,6 +328,9 @@ async fn command(
         )
     })?;
     let events = s.app.execute(&who, command).await?;
-    let views: Vec<_> = events.iter().map(|e| access::event_view(&who, e)).collect();
+    let mut views = Vec::with_capacity(events.len());
+    for e in &events {
+        views.push(s.app.event_view(&who, e).await?);
+    }
     Ok((StatusCode::CREATED, Json(views)).into_response())
 }

@@ -7,11 +7,15 @@
 use plenary_domain::DomainError;
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
-use plenary_domain::model::{
-    Accreditation, Body, BodyId, Conference, ConferenceId, Group, GroupId, GroupKind,
-    GroupVisibility, Instrument, InstrumentId, InstrumentKind, Language, Member, MemberCategory,
-    MemberId, Region, ReportingDuty, Revision, RevisionId,
+use plenary_domain::documents::{
+    DocumentKind, LanguageVersion, Restriction, RestrictionReason, Series, Submission,
 };
+use plenary_domain::model::{
+    Accreditation, Body, BodyId, Conference, ConferenceId, Delegation, DelegationId, Group,
+    GroupId, GroupKind, GroupVisibility, Instrument, InstrumentId, InstrumentKind, Language,
+    Member, MemberCategory, MemberId, Region, ReportingDuty, Revision, RevisionId,
+};
+use plenary_domain::rights::{CredentialsStatus, ParticipantCategory, Right, RightsRule};
 use time::Date;
 use time::macros::date;
 
@@ -150,10 +154,158 @@ pub fn commands() -> std::result::Result<Vec<Command>, DomainError> {
         opens_on: date!(2014 - 10 - 20),
         closes_on: date!(2014 - 11 - 07),
         languages: Language::ALL.to_vec(),
+        rights_rules: Vec::new(),
     }));
     out.extend(groups(&conf)?.into_iter().map(Command::EstablishGroup));
     out.extend(members(&body)?.into_iter().map(Command::AdmitMember));
     out.extend(instruments(&body)?);
+    out.extend(participation(&conf, &body)?);
+    Ok(out)
+}
+
+/// Member states whose credentials the demo leaves pending (illustrative), so that the
+/// effect on the right to vote is visible.
+const CREDENTIALS_PENDING: &[&str] = &["cog", "hti", "ssd"];
+
+/// Delegations of every member state and of the observers, the credentials findings, and
+/// the conference's decision to let WSIS-accredited civil society speak in Committee 5.
+fn participation(
+    conf: &ConferenceId,
+    body: &BodyId,
+) -> std::result::Result<Vec<Command>, DomainError> {
+    let mut out = Vec::new();
+    let observers = [
+        "apc", "cdt", "apt", "atu", "cept", "citel", "rcc", "asmg", "unesco", "isoc",
+    ];
+    let states = member_states(body)?;
+    let ids = states
+        .iter()
+        .map(|m| m.id.as_str().to_owned())
+        .chain(observers.iter().map(|o| (*o).to_owned()));
+    for member in ids {
+        let id = DelegationId::new(&format!("{conf}.{member}"))?;
+        out.push(Command::AccreditDelegation(Delegation {
+            id: id.clone(),
+            conference: conf.clone(),
+            member: MemberId::new(&member)?,
+            credentials: CredentialsStatus::Pending,
+        }));
+        if !CREDENTIALS_PENDING.contains(&member.as_str()) {
+            out.push(Command::RecordCredentials {
+                delegation: id,
+                status: CredentialsStatus::InOrder,
+            });
+        }
+    }
+    out.push(Command::AdoptRightsRule {
+        conference: conf.clone(),
+        rule: RightsRule {
+            group: Some(GroupId::new(&format!("{conf}.com5"))?),
+            category: ParticipantCategory::WsisCivilSociety,
+            grant: [Right::Speak].into(),
+            withdraw: Default::default(),
+            basis: "Decision of the Plenary at its second meeting (illustrative): WSIS-accredited civil society may take the floor in Committee 5".into(),
+        },
+    });
+    Ok(out)
+}
+
+/// The demo's documents: a few public ones and two restricted for stated reasons. They are
+/// submitted on the day the demo is loaded, so that the restrictions' review dates are
+/// ahead.
+pub fn documents(today: Date) -> std::result::Result<Vec<Command>, DomainError> {
+    let conf = ConferenceId::new(CONFERENCE)?;
+    let english = |text: &str| {
+        vec![LanguageVersion {
+            language: Language::English,
+            text: Some(text.to_owned()),
+            file: None,
+        }]
+    };
+    let submission =
+        |series, kind, title: &str, sponsors: &[&str], group: Option<&str>, text: &str| {
+            Ok::<_, DomainError>(Submission {
+                conference: conf.clone(),
+                series,
+                kind,
+                title: title.to_owned(),
+                sponsors: sponsors
+                    .iter()
+                    .map(|s| MemberId::new(s))
+                    .collect::<std::result::Result<_, _>>()?,
+                group: group
+                    .map(|g| GroupId::new(&format!("{conf}.{g}")))
+                    .transpose()?,
+                relation: None,
+                versions: english(text),
+                restriction: None,
+            })
+        };
+    let review = today + time::Duration::days(180);
+    let mut out = vec![
+        Command::SubmitDocument(submission(
+            Series::Main,
+            DocumentKind::Contribution,
+            "Proposals for the work of the conference: Resolution 102",
+            &["bra"],
+            Some("wg-pl"),
+            "Illustrative contribution written for Plenary's demo: proposes that Resolution 102 recognize the right to privacy online.",
+        )?),
+        Command::SubmitDocument(submission(
+            Series::Main,
+            DocumentKind::Contribution,
+            "Common proposals of the RCC Administrations: Resolution 102",
+            &["rcc"],
+            Some("wg-pl"),
+            "Illustrative contribution written for Plenary's demo: proposes a stronger role for Member States in Internet governance.",
+        )?),
+        Command::SubmitDocument(submission(
+            Series::Temporary,
+            DocumentKind::Temporary,
+            "Draft time management plan",
+            &[],
+            Some("com1"),
+            "Illustrative temporary document: the meetings of the committees week by week.",
+        )?),
+        Command::SubmitDocument(submission(
+            Series::Administrative,
+            DocumentKind::Information,
+            "Security arrangements at the conference venue",
+            &[],
+            None,
+            "Illustrative restricted content: entry points, guard posts and evacuation routes of the venue.",
+        )?),
+        Command::SubmitDocument(submission(
+            Series::Administrative,
+            DocumentKind::Information,
+            "Requests for medical assistance from participants",
+            &[],
+            None,
+            "Illustrative restricted content: names of participants and the assistance each asked for.",
+        )?),
+    ];
+    out.push(Command::RestrictDocument {
+        document: format!("{conf}.adm-1"),
+        restriction: Restriction {
+            reason: RestrictionReason::SafetyAndSecurity,
+            justification: "Describes the guard posts and evacuation routes of the venue; publishing them would endanger participants.".into(),
+            decided_by: "Secretary-General (illustrative)".into(),
+            decided_on: today,
+            review_on: review,
+            title_restricted: false,
+        },
+    });
+    out.push(Command::RestrictDocument {
+        document: format!("{conf}.adm-2"),
+        restriction: Restriction {
+            reason: RestrictionReason::PersonalData,
+            justification: "Names identifiable participants together with their health needs; disclosure would infringe their privacy.".into(),
+            decided_by: "Secretary-General (illustrative)".into(),
+            decided_on: today,
+            review_on: review,
+            title_restricted: true,
+        },
+    });
     Ok(out)
 }
 
@@ -515,7 +667,8 @@ fn instruments(body: &BodyId) -> std::result::Result<Vec<Command>, DomainError> 
 /// # Errors
 /// When the store is not empty (the demo's ids exist already) or fails.
 pub async fn load(app: &App) -> Result<usize> {
-    let commands = commands()?;
+    let mut commands = commands()?;
+    commands.extend(documents(time::OffsetDateTime::now_utc().date())?);
     let events = app.execute_all(&Actor::system(), &commands).await?;
     tracing::info!(events = events.len(), "demo conference loaded");
     Ok(events.len())

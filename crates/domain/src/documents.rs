@@ -1,0 +1,339 @@
+//! Documents: numbered, public by default, restricted only for a reason from a short,
+//! fixed list, with a written justification, who decided, and a review date.
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::error::DomainError;
+use crate::model::{ConferenceId, GroupId, Language, MemberId};
+
+/// The few reasons for which a document may be withheld from the public. Anything else is
+/// public. (docs/ACCESS.md explains each.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestrictionReason {
+    /// It identifies individuals and disclosure would infringe their privacy.
+    PersonalData,
+    /// Disclosure would endanger the safety or security of persons, premises or networks.
+    SafetyAndSecurity,
+    /// Commercial or financial information received in confidence.
+    CommercialConfidentiality,
+    /// Matters of individual members of staff.
+    StaffMatters,
+    /// Legal advice to the Union, or a matter before a court or arbitration.
+    LegalPrivilege,
+}
+
+impl RestrictionReason {
+    /// Every reason.
+    pub const ALL: [RestrictionReason; 5] = [
+        Self::PersonalData,
+        Self::SafetyAndSecurity,
+        Self::CommercialConfidentiality,
+        Self::StaffMatters,
+        Self::LegalPrivilege,
+    ];
+
+    /// A plain description, for the restriction register.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::PersonalData => "personal data of identifiable individuals",
+            Self::SafetyAndSecurity => "safety or security of persons, premises or networks",
+            Self::CommercialConfidentiality => "commercial information received in confidence",
+            Self::StaffMatters => "matters of individual members of staff",
+            Self::LegalPrivilege => "legal advice or a matter before a court",
+        }
+    }
+}
+
+/// Shortest justification accepted, in characters: a reason must be explained.
+pub const MIN_JUSTIFICATION_CHARS: usize = 30;
+/// Longest a restriction may run before it must be reviewed, in days.
+pub const MAX_REVIEW_DAYS: i64 = 366;
+
+/// A decision to withhold a document's content (and, where needed, its title).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Restriction {
+    /// One of the fixed reasons.
+    pub reason: RestrictionReason,
+    /// Why this reason applies to this document, in writing.
+    pub justification: String,
+    /// Who decided (an office or a person and their function).
+    pub decided_by: String,
+    /// When it was decided.
+    pub decided_on: Date,
+    /// When it must be reviewed; on that day the document becomes public unless the
+    /// restriction is renewed with a new justification.
+    pub review_on: Date,
+    /// Whether the title is withheld too (the symbol, kind, dates and reason never are).
+    #[serde(default)]
+    pub title_restricted: bool,
+}
+
+impl Restriction {
+    /// Checks the rules a restriction must meet.
+    ///
+    /// # Errors
+    /// The first rule broken, naming the field.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let chars = self.justification.trim().chars().count();
+        if chars < MIN_JUSTIFICATION_CHARS {
+            return Err(DomainError::invalid(
+                "restriction.justification",
+                format!(
+                    "a restriction needs a written justification of at least {MIN_JUSTIFICATION_CHARS} characters (got {chars})"
+                ),
+            ));
+        }
+        if self.decided_by.trim().is_empty() {
+            return Err(DomainError::invalid(
+                "restriction.decided_by",
+                "must name who decided",
+            ));
+        }
+        if self.review_on <= self.decided_on {
+            return Err(DomainError::invalid(
+                "restriction.review_on",
+                format!("must be after decided_on ({})", self.decided_on),
+            ));
+        }
+        let days = (self.review_on - self.decided_on).whole_days();
+        if days > MAX_REVIEW_DAYS {
+            return Err(DomainError::invalid(
+                "restriction.review_on",
+                format!("must be within {MAX_REVIEW_DAYS} days of decided_on (is {days})"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Whether the restriction still holds on `today` (it lapses on its review date).
+    pub fn holds_on(&self, today: Date) -> bool {
+        today < self.review_on
+    }
+}
+
+/// The numbering series of a conference's documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Series {
+    /// Main documents: contributions, reports, outputs ("PP14/64").
+    Main,
+    /// Temporary documents ("DT/24").
+    Temporary,
+    /// Administrative documents ("ADM/54").
+    Administrative,
+}
+
+/// The kind of a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DocumentKind {
+    /// A contribution (proposals) from members.
+    Contribution,
+    /// A temporary document.
+    Temporary,
+    /// An information document.
+    Information,
+    /// A draft text.
+    Draft,
+    /// A report of a group.
+    Report,
+    /// An output (adopted text).
+    Output,
+    /// A statement.
+    Statement,
+}
+
+/// How a document relates to an earlier one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "relation")]
+pub enum Relation {
+    /// Adds to the earlier document.
+    Addendum {
+        /// The earlier document.
+        of: String,
+    },
+    /// Replaces it.
+    Revision {
+        /// The earlier document.
+        of: String,
+    },
+    /// Corrects it.
+    Corrigendum {
+        /// The earlier document.
+        of: String,
+    },
+}
+
+/// A stored file of a language version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileRef {
+    /// Where it is in the object store.
+    pub key: String,
+    /// Its media type.
+    pub media_type: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// SHA-256 of its bytes (hex).
+    pub sha256: String,
+}
+
+/// One language version of a document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageVersion {
+    /// The language.
+    pub language: Language,
+    /// Its text, if given as text.
+    pub text: Option<String>,
+    /// Its file, if given as a file.
+    pub file: Option<FileRef>,
+}
+
+/// A numbered document of a conference.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    /// Its id, e.g. `pp-14.main-64`.
+    pub id: String,
+    /// The conference.
+    pub conference: ConferenceId,
+    /// Its series.
+    pub series: Series,
+    /// Its number in the series.
+    pub number: u32,
+    /// Its symbol, e.g. `PP14/64`, `DT/24`, `PP14/64(Add.1)`.
+    pub symbol: String,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// Its title.
+    pub title: String,
+    /// Who submits it.
+    pub sponsors: Vec<MemberId>,
+    /// The group it is addressed to.
+    pub group: Option<GroupId>,
+    /// Its relation to an earlier document.
+    pub relation: Option<Relation>,
+    /// Its language versions.
+    pub versions: Vec<LanguageVersion>,
+    /// The day it was submitted.
+    pub submitted_on: Date,
+    /// The restriction in force, if any.
+    pub restriction: Option<Restriction>,
+    /// Earlier restrictions and renewals, oldest first.
+    #[serde(default)]
+    pub restriction_history: Vec<Restriction>,
+    /// When it was last declassified, if ever.
+    #[serde(default)]
+    pub declassified_on: Option<Date>,
+    /// Its addenda, revisions and corrigenda (ids), in order.
+    #[serde(default)]
+    pub related: Vec<String>,
+}
+
+impl Document {
+    /// Whether its content is withheld from the public on `today`.
+    pub fn is_restricted_on(&self, today: Date) -> bool {
+        self.restriction.as_ref().is_some_and(|r| r.holds_on(today))
+    }
+
+    /// The access scope that its content events carry.
+    pub fn scope(&self) -> String {
+        scope_of(&self.id)
+    }
+}
+
+/// The access scope of a document's content: `document:<id>`.
+pub fn scope_of(document_id: &str) -> String {
+    format!("document:{document_id}")
+}
+
+/// What a member submits: the secretariat numbers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Submission {
+    /// The conference.
+    pub conference: ConferenceId,
+    /// The series it is numbered in.
+    pub series: Series,
+    /// Its kind.
+    pub kind: DocumentKind,
+    /// Its title.
+    pub title: String,
+    /// Who submits it.
+    #[serde(default)]
+    pub sponsors: Vec<MemberId>,
+    /// The group it is addressed to.
+    #[serde(default)]
+    pub group: Option<GroupId>,
+    /// Its relation to an earlier document (then it takes that document's number).
+    #[serde(default)]
+    pub relation: Option<Relation>,
+    /// Its language versions (at least one).
+    pub versions: Vec<LanguageVersion>,
+    /// A restriction decided at submission, if any.
+    #[serde(default)]
+    pub restriction: Option<Restriction>,
+}
+
+/// How a restriction ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "by")]
+pub enum Declassification {
+    /// Its review date came without a renewal.
+    ReviewDateReached,
+    /// Someone decided to lift it.
+    Decision {
+        /// Who decided.
+        decided_by: String,
+        /// Why, in writing.
+        note: String,
+    },
+}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    fn restriction() -> Restriction {
+        Restriction {
+            reason: RestrictionReason::PersonalData,
+            justification: "Lists the home addresses of the members of a delegation.".into(),
+            decided_by: "Secretary-General".into(),
+            decided_on: date!(2014 - 10 - 21),
+            review_on: date!(2015 - 10 - 21),
+            title_restricted: false,
+        }
+    }
+
+    #[test]
+    fn a_restriction_without_a_real_justification_is_refused() {
+        let mut r = restriction();
+        r.justification = "confidential".into();
+        let err = r.check().unwrap_err();
+        assert!(
+            matches!(err, DomainError::InvalidField { ref field, .. } if field == "restriction.justification"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_restriction_must_be_reviewed_within_a_year() {
+        let mut r = restriction();
+        r.review_on = date!(2016 - 10 - 21);
+        assert!(r.check().is_err());
+        r.review_on = r.decided_on;
+        assert!(r.check().is_err());
+        assert!(restriction().check().is_ok());
+    }
+
+    #[test]
+    fn a_restriction_lapses_on_its_review_date() {
+        let r = restriction();
+        assert!(r.holds_on(date!(2015 - 10 - 20)));
+        assert!(!r.holds_on(date!(2015 - 10 - 21)));
+    }
+}
