@@ -2,6 +2,7 @@
 //! record, and working with negotiated texts.
 #![forbid(unsafe_code)]
 
+mod akn_cmd;
 mod config;
 mod text_cmd;
 
@@ -49,6 +50,8 @@ enum Command {
     Diff(text_cmd::DiffArgs),
     /// Merge proposals on a base text into one negotiating text with brackets.
     Merge(text_cmd::MergeArgs),
+    /// Convert between Akoma Ntoso, the notation and JSON.
+    Convert(akn_cmd::ConvertArgs),
 }
 
 /// Where the record is.
@@ -113,6 +116,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Diff(a) => text_cmd::diff(&a),
         Command::Merge(a) => text_cmd::merge(&a),
+        Command::Convert(a) => akn_cmd::convert(&a),
         command => {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -166,7 +170,9 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
             let events = store.rebuild_views().await?;
             println!("views rebuilt from {events} events");
         }
-        Command::Diff(_) | Command::Merge(_) => unreachable!("handled without a runtime"),
+        Command::Diff(_) | Command::Merge(_) | Command::Convert(_) => {
+            unreachable!("handled without a runtime")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

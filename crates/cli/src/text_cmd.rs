@@ -32,10 +32,17 @@ pub struct MergeArgs {
     pub format: String,
 }
 
-/// Reads the instruments of one file: a notation file holding one instrument or a
-/// collection separated by `=====` lines. (The one place that knows file formats.)
+/// Reads the instruments of one file: Akoma Ntoso XML (first non-space character `<`),
+/// or a notation file holding one instrument or a collection separated by `=====`
+/// lines. (The one place that knows file formats.)
 fn read_instruments(path: &Path) -> Result<Vec<Instrument>, String> {
-    let src = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if plenary_akn::looks_like_xml(&bytes) {
+        let docs =
+            plenary_akn::read_collection(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        return Ok(docs.into_iter().map(|d| d.instrument).collect());
+    }
+    let src = String::from_utf8(bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     plenary_text::parse_collection(&src)
         .map_err(|e| format!("{}:{}:{}: {}", path.display(), e.line, e.column, e.message))
 }
