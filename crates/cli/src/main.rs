@@ -46,6 +46,8 @@ enum Command {
     Verify(StoreArgs),
     /// Recompute every view from the log and replace the stored views with the result.
     Rebuild(StoreArgs),
+    /// Manage accounts: create a secretariat account, list accounts, reset a password.
+    Admin(AdminArgs),
     /// Compare two revisions of an instrument, provision by provision and word by word.
     Diff(text_cmd::DiffArgs),
     /// Merge proposals on a base text into one negotiating text with brackets.
@@ -71,6 +73,93 @@ struct StoreArgs {
 }
 
 #[derive(Args, Debug)]
+struct AdminArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(subcommand)]
+    action: AdminAction,
+}
+
+#[derive(Subcommand, Debug)]
+enum AdminAction {
+    /// Create a secretariat account; the password is read from standard input.
+    CreateSecretariat {
+        /// Sign-in name (3 to 64 lowercase letters, digits, '.', '_', '-').
+        #[arg(long)]
+        username: String,
+        /// Name shown.
+        #[arg(long)]
+        display_name: String,
+    },
+    /// List the accounts and their roles.
+    ListUsers,
+    /// Set a new password, read from standard input; ends the account's sessions.
+    ResetPassword {
+        /// The account's sign-in name.
+        #[arg(long)]
+        username: String,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_owned();
+    if password.is_empty() {
+        bail!(
+            "give the password on standard input, e.g. `printf %s \"$PASSWORD\" | plenary admin ...`"
+        );
+    }
+    Ok(password)
+}
+
+async fn admin(a: AdminArgs, file: &FileConfig) -> anyhow::Result<()> {
+    use plenary_app::accounts::NewAccount;
+    use plenary_domain::access::{Actor, Role};
+    let target = config::target(a.store.data_dir, a.store.database_url, file)?;
+    let app = App::new(open(&target, true).await?);
+    let system = Actor::system();
+    match a.action {
+        AdminAction::CreateSecretariat {
+            username,
+            display_name,
+        } => {
+            let password = read_password()?;
+            let view = app
+                .create_account(
+                    &system,
+                    NewAccount {
+                        username,
+                        display_name,
+                        password,
+                        roles: vec![Role::Secretariat],
+                    },
+                )
+                .await?;
+            println!("created secretariat account '{}'", view.username);
+        }
+        AdminAction::ListUsers => {
+            for a in app.list_accounts(&system).await? {
+                let roles: Vec<String> = a
+                    .roles
+                    .iter()
+                    .map(|r| serde_json::to_string(r).unwrap_or_default())
+                    .collect();
+                println!("{}\t{}\t{}", a.username, a.display_name, roles.join(" "));
+            }
+        }
+        AdminAction::ResetPassword { username } => {
+            let password = read_password()?;
+            app.reset_password(&system, &username, &password).await?;
+            println!("password of '{username}' reset; its sessions are ended");
+        }
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
 struct ServeArgs {
     #[command(flatten)]
     store: StoreArgs,
@@ -92,6 +181,10 @@ struct HttpArgs {
         hide_env_values = true
     )]
     admin_token: Option<String>,
+    /// Mark session cookies Secure (when serving over TLS without a proxy that sends
+    /// X-Forwarded-Proto).
+    #[arg(long, env = "PLENARY_SECURE_COOKIES")]
+    secure_cookies: bool,
 }
 
 #[derive(Args, Debug)]
@@ -164,6 +257,7 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
             let target = config::target(a.data_dir, a.database_url, file)?;
             return verify(&target).await;
         }
+        Command::Admin(a) => admin(a, file).await?,
         Command::Rebuild(a) => {
             let target = config::target(a.data_dir, a.database_url, file)?;
             let store = open(&target, true).await?;
@@ -271,6 +365,7 @@ async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<(
             .admin_token
             .clone()
             .or_else(|| file.admin_token.clone()),
+        secure_cookies: http.secure_cookies,
     };
     let router = plenary_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(addr)

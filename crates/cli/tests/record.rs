@@ -230,3 +230,64 @@ fn demo_serves_health_home_and_conference_pages() {
     let (status, _) = http(server.port, "GET", "/conferences/nope", None, None).unwrap();
     assert_eq!(status, 404);
 }
+
+#[test]
+fn admin_creates_a_secretariat_account_from_a_password_on_stdin() {
+    use std::io::Write;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let mut child = support::plenary()
+        .args([
+            "admin",
+            "--data-dir",
+            data,
+            "create-secretariat",
+            "--username",
+            "sec.first",
+            "--display-name",
+            "First secretariat account",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"a long enough passphrase\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let out = run(&["admin", "--data-dir", data, "list-users"]);
+    assert!(
+        stdout(&out).contains("sec.first\tFirst secretariat account"),
+        "{}",
+        stdout(&out)
+    );
+    // A short password is refused with the rule, and nothing is created.
+    let mut child = support::plenary()
+        .args([
+            "admin",
+            "--data-dir",
+            data,
+            "create-secretariat",
+            "--username",
+            "sec.second",
+            "--display-name",
+            "Second",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("password: must have at least 12 characters")
+    );
+    assert!(!stdout(&run(&["admin", "--data-dir", data, "list-users"])).contains("sec.second"));
+}

@@ -18,6 +18,23 @@ use crate::event::Visibility;
 pub enum Role {
     /// Staff of the secretariat: sets up conferences, groups and members, records texts.
     Secretariat,
+    /// A delegate of a member (state, sector member): acts for that member.
+    Delegate {
+        /// The member.
+        member: crate::model::MemberId,
+    },
+    /// The chair of a group.
+    Chair {
+        /// The group.
+        group: crate::model::GroupId,
+    },
+    /// A representative of an observer organisation.
+    Observer {
+        /// The organisation.
+        member: crate::model::MemberId,
+    },
+    /// A registered member of the public (answers consultations, subscribes).
+    Public,
 }
 
 /// Who acts or reads.

@@ -18,16 +18,24 @@ use plenary_domain::chain::Head;
 use plenary_domain::event::RecordedEvent;
 use plenary_domain::projection::{Doc, DocKey, DocKind};
 use plenary_store::{
-    Backend, DocRow, EventRow, Migration, Result, StoreError, WriteTx, doc_from_row, event_from_row,
+    AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, Migration, Result,
+    SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "record",
-    sql: include_str!("../migrations/0001_record.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "record",
+        sql: include_str!("../migrations/0001_record.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "accounts",
+        sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+];
 
 const EVENT_COLUMNS: &str = "seq, id, at, actor, kind, payload, visibility, prev_hash, hash";
 
@@ -294,5 +302,222 @@ impl WriteTx for PostgresWrite {
 
     async fn commit(self: Box<Self>) -> Result<()> {
         self.tx.commit().await.map_err(unavailable)
+    }
+}
+
+#[async_trait]
+impl AccountStore for PostgresBackend {
+    async fn create_account(&self, a: &AccountRecord, roles: &[String]) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let inserted = sqlx::query(
+            "INSERT INTO accounts (id, username, display_name, password_hash, created_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&a.id)
+        .bind(&a.username)
+        .bind(&a.display_name)
+        .bind(&a.password_hash)
+        .bind(&a.created_at)
+        .execute(&mut *tx)
+        .await;
+        if let Err(sqlx::Error::Database(db)) = &inserted
+            && db.is_unique_violation()
+        {
+            return Err(StoreError::Domain(
+                plenary_domain::DomainError::AlreadyExists {
+                    kind: "account".into(),
+                    id: a.username.clone(),
+                },
+            ));
+        }
+        inserted.map_err(unavailable)?;
+        for role in roles {
+            sqlx::query("INSERT INTO account_roles (account_id, role) VALUES ($1, $2)")
+                .bind(&a.id)
+                .bind(role)
+                .execute(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        }
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn account_by_username(&self, username: &str) -> Result<Option<AccountRecord>> {
+        let row: Option<AccountRow> = sqlx::query_as(
+            "SELECT id, username, display_name, password_hash, created_at FROM accounts WHERE username = $1",
+        )
+        .bind(username)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.map(account_from_row))
+    }
+
+    async fn account(&self, id: &str) -> Result<Option<AccountRecord>> {
+        let row: Option<AccountRow> = sqlx::query_as(
+            "SELECT id, username, display_name, password_hash, created_at FROM accounts WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.map(account_from_row))
+    }
+
+    async fn accounts(&self) -> Result<Vec<AccountRecord>> {
+        let rows: Vec<AccountRow> = sqlx::query_as(
+            "SELECT id, username, display_name, password_hash, created_at FROM accounts ORDER BY username",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows.into_iter().map(account_from_row).collect())
+    }
+
+    async fn set_password_hash(&self, id: &str, hash: &str) -> Result<bool> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let done = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn roles(&self, id: &str) -> Result<Vec<String>> {
+        let rows: Vec<(String,)> =
+            sqlx::query_as("SELECT role FROM account_roles WHERE account_id = $1 ORDER BY role")
+                .bind(id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        Ok(rows.into_iter().map(|(r,)| r).collect())
+    }
+
+    async fn create_session(&self, s: &SessionRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO sessions (token_sha256, account_id, csrf_token, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&s.token_sha256)
+        .bind(&s.account_id)
+        .bind(&s.csrf_token)
+        .bind(&s.created_at)
+        .bind(&s.expires_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
+    }
+
+    async fn session(&self, token_sha256: &str) -> Result<Option<SessionRecord>> {
+        let row: Option<(String, String, String, String, String)> = sqlx::query_as(
+            "SELECT token_sha256, account_id, csrf_token, created_at, expires_at
+             FROM sessions WHERE token_sha256 = $1",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.map(
+            |(token_sha256, account_id, csrf_token, created_at, expires_at)| SessionRecord {
+                token_sha256,
+                account_id,
+                csrf_token,
+                created_at,
+                expires_at,
+            },
+        ))
+    }
+
+    async fn delete_session(&self, token_sha256: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_sha256 = $1")
+            .bind(token_sha256)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    async fn create_api_token(&self, t: &ApiTokenRecord) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO api_tokens (token_sha256, account_id, label, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(&t.token_sha256)
+        .bind(&t.account_id)
+        .bind(&t.label)
+        .bind(&t.created_at)
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
+    }
+
+    async fn api_token(&self, token_sha256: &str) -> Result<Option<ApiTokenRecord>> {
+        let row: Option<(String, String, String, String)> = sqlx::query_as(
+            "SELECT token_sha256, account_id, label, created_at FROM api_tokens WHERE token_sha256 = $1",
+        )
+        .bind(token_sha256)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(row.map(
+            |(token_sha256, account_id, label, created_at)| ApiTokenRecord {
+                token_sha256,
+                account_id,
+                label,
+                created_at,
+            },
+        ))
+    }
+
+    async fn record_login_failure(&self, username: &str, at: &str) -> Result<()> {
+        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
+            .bind(username)
+            .bind(at)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+
+    async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
+                .bind(username)
+                .bind(since)
+                .fetch_one(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        Ok(n)
+    }
+
+    async fn clear_login_failures(&self, username: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE username = $1")
+            .bind(username)
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(unavailable)
+    }
+}
+
+type AccountRow = (String, String, String, String, String);
+
+fn account_from_row(row: AccountRow) -> AccountRecord {
+    let (id, username, display_name, password_hash, created_at) = row;
+    AccountRecord {
+        id,
+        username,
+        display_name,
+        password_hash,
+        created_at,
     }
 }

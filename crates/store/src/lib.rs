@@ -46,9 +46,86 @@ pub enum StoreError {
 /// Result of the store.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// An account as stored (never on the public log).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountRecord {
+    /// Its id.
+    pub id: String,
+    /// The sign-in name.
+    pub username: String,
+    /// The name shown.
+    pub display_name: String,
+    /// The argon2id hash of the password (PHC string).
+    pub password_hash: String,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// A signed-in session, found by the SHA-256 of its cookie token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    /// SHA-256 of the session token (hex).
+    pub token_sha256: String,
+    /// The account.
+    pub account_id: String,
+    /// The CSRF token that unsafe requests of this session must echo.
+    pub csrf_token: String,
+    /// When it was created.
+    pub created_at: String,
+    /// When it expires.
+    pub expires_at: String,
+}
+
+/// An API token, found by its SHA-256.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiTokenRecord {
+    /// SHA-256 of the token (hex).
+    pub token_sha256: String,
+    /// The account.
+    pub account_id: String,
+    /// What it is for.
+    pub label: String,
+    /// When it was created.
+    pub created_at: String,
+}
+
+/// Accounts, sessions, API tokens and failed sign-ins. Not event-sourced: credentials do
+/// not belong on the public record.
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates an account; [`StoreError::Domain`] `AlreadyExists` when the username is taken.
+    async fn create_account(&self, account: &AccountRecord, roles: &[String]) -> Result<()>;
+    /// An account by username.
+    async fn account_by_username(&self, username: &str) -> Result<Option<AccountRecord>>;
+    /// An account by id.
+    async fn account(&self, id: &str) -> Result<Option<AccountRecord>>;
+    /// Every account, by username.
+    async fn accounts(&self) -> Result<Vec<AccountRecord>>;
+    /// Replaces a password hash and ends the account's sessions; false if no such account.
+    async fn set_password_hash(&self, id: &str, hash: &str) -> Result<bool>;
+    /// The roles of an account (JSON texts).
+    async fn roles(&self, id: &str) -> Result<Vec<String>>;
+    /// Records a session.
+    async fn create_session(&self, session: &SessionRecord) -> Result<()>;
+    /// A session by token hash.
+    async fn session(&self, token_sha256: &str) -> Result<Option<SessionRecord>>;
+    /// Ends a session.
+    async fn delete_session(&self, token_sha256: &str) -> Result<()>;
+    /// Records an API token.
+    async fn create_api_token(&self, token: &ApiTokenRecord) -> Result<()>;
+    /// An API token by hash.
+    async fn api_token(&self, token_sha256: &str) -> Result<Option<ApiTokenRecord>>;
+    /// Notes a failed sign-in for a username.
+    async fn record_login_failure(&self, username: &str, at: &str) -> Result<()>;
+    /// Failed sign-ins for a username at or after `since`.
+    async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64>;
+    /// Forgets the failed sign-ins of a username (after a success).
+    async fn clear_login_failures(&self, username: &str) -> Result<()>;
+}
+
 /// A storage backend: SQLite or PostgreSQL.
 #[async_trait]
-pub trait Backend: Send + Sync + std::fmt::Debug {
+pub trait Backend: AccountStore + std::fmt::Debug {
     /// `sqlite` or `postgres`.
     fn name(&self) -> &'static str;
     /// Brings the schema up to date.
@@ -141,6 +218,11 @@ impl Store {
 
     /// The backend.
     pub fn backend(&self) -> &dyn Backend {
+        self.backend.as_ref()
+    }
+
+    /// Accounts, sessions and tokens (not on the public record).
+    pub fn accounts(&self) -> &dyn AccountStore {
         self.backend.as_ref()
     }
 

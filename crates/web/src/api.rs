@@ -38,40 +38,94 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/commands", post(command))
 }
 
-/// Who is asking: the secretariat when the request carries the configured admin token,
-/// anonymous otherwise. (Accounts and sessions replace this.)
-pub(crate) fn reader(state: &WebState, headers: &HeaderMap) -> Result<Actor, Problem> {
-    let Some(value) = headers.get(header::AUTHORIZATION) else {
-        return Ok(Actor::anonymous());
-    };
-    let presented = value
-        .to_str()
-        .ok()
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| {
-            Problem::new(
-                StatusCode::UNAUTHORIZED,
-                "bad_credentials",
-                "Bad credentials",
-                "Authorization must be 'Bearer <token>'",
-            )
-        })?;
-    match &state.config.admin_token {
-        Some(token) if bool::from(token.as_bytes().ct_eq(presented.as_bytes())) => Ok(Actor {
-            id: "admin-token".into(),
-            roles: vec![Role::Secretariat],
-        }),
-        _ => Err(Problem::new(
-            StatusCode::UNAUTHORIZED,
-            "bad_credentials",
-            "Bad credentials",
-            "the token is not valid",
-        )),
+/// The name of the session cookie.
+pub(crate) const SESSION_COOKIE: &str = "plenary_session";
+/// The header that unsafe requests of a cookie session must carry.
+pub(crate) const CSRF_HEADER: &str = "x-csrf-token";
+
+fn bad_credentials(detail: &str) -> Problem {
+    Problem::new(
+        StatusCode::UNAUTHORIZED,
+        "bad_credentials",
+        "Bad credentials",
+        detail,
+    )
+}
+
+pub(crate) fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// Who is asking, and how: a bearer token (the configured admin token or an API token), a
+/// session cookie (with its CSRF token), or nobody (anonymous).
+pub(crate) async fn identify(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<(Actor, Option<String>), Problem> {
+    if let Some(value) = headers.get(header::AUTHORIZATION) {
+        let presented = value
+            .to_str()
+            .ok()
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .ok_or_else(|| bad_credentials("Authorization must be 'Bearer <token>'"))?;
+        if let Some(token) = &state.config.admin_token
+            && bool::from(token.as_bytes().ct_eq(presented.as_bytes()))
+        {
+            return Ok((
+                Actor {
+                    id: "admin-token".into(),
+                    roles: vec![Role::Secretariat],
+                },
+                None,
+            ));
+        }
+        return match state.app.token_actor(presented).await? {
+            Some(actor) => Ok((actor, None)),
+            None => Err(bad_credentials("the token is not valid")),
+        };
     }
+    if let Some(token) = session_cookie(headers)
+        && let Some(s) = state.app.session_actor(&token).await?
+    {
+        return Ok((s.actor, Some(s.csrf_token)));
+    }
+    Ok((Actor::anonymous(), None))
+}
+
+/// The reader of a safe request.
+pub(crate) async fn reader(state: &WebState, headers: &HeaderMap) -> Result<Actor, Problem> {
+    Ok(identify(state, headers).await?.0)
+}
+
+/// The actor of an unsafe request: a cookie session must echo its CSRF token.
+pub(crate) async fn writer(state: &WebState, headers: &HeaderMap) -> Result<Actor, Problem> {
+    let (actor, csrf) = identify(state, headers).await?;
+    if let Some(expected) = csrf {
+        let given = headers
+            .get(CSRF_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+            return Err(Problem::new(
+                StatusCode::FORBIDDEN,
+                "csrf_token_missing",
+                "CSRF token missing or wrong",
+                "a request signed in by cookie must carry the session's X-CSRF-Token header",
+            ));
+        }
+    }
+    Ok(actor)
 }
 
 async fn conferences(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     Ok(Json(s.app.conferences(&who).await?).into_response())
 }
 
@@ -80,7 +134,7 @@ async fn conference(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     match s.app.conference(&who, &id).await? {
         Some(c) => Ok(Json(c).into_response()),
         None => Err(Problem::not_found(&format!("conference '{id}'"))),
@@ -92,7 +146,7 @@ async fn groups(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     if s.app.conference(&who, &id).await?.is_none() {
         return Err(Problem::not_found(&format!("conference '{id}'")));
     }
@@ -104,7 +158,7 @@ async fn members(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     Ok(Json(s.app.members(&who, &id).await?).into_response())
 }
 
@@ -113,7 +167,7 @@ async fn instruments(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     Ok(Json(s.app.instruments(&who, &id).await?).into_response())
 }
 
@@ -122,7 +176,7 @@ async fn revision(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     match s.app.revision(&who, &id).await? {
         Some(r) => Ok(Json(r).into_response()),
         None => Err(Problem::not_found(&format!("revision '{id}'"))),
@@ -141,7 +195,7 @@ async fn documents(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
     Ok(Json(s.app.documents(&who, &id).await?).into_response())
 }
@@ -151,7 +205,7 @@ async fn register(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
     Ok(Json(s.app.restriction_register(&id).await?).into_response())
 }
@@ -161,7 +215,7 @@ async fn delegations(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
     Ok(Json(s.app.delegations(&who, &id).await?).into_response())
 }
@@ -171,7 +225,7 @@ async fn document(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     match s.app.document(&who, &id).await? {
         Some(d) => Ok(Json(d).into_response()),
         None => Err(Problem::not_found(&format!("document '{id}'"))),
@@ -183,7 +237,7 @@ async fn group(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     match s.app.group(&who, &id).await? {
         Some(g) => Ok(Json(g).into_response()),
         None => Err(Problem::not_found(&format!("group '{id}'"))),
@@ -195,7 +249,7 @@ async fn group_rights(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     Ok(Json(s.app.rights_matrix(&who, &id).await?).into_response())
 }
 
@@ -220,7 +274,7 @@ async fn events(
     headers: HeaderMap,
     page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     let Query(page) = page.map_err(|e| {
         Problem::new(
             StatusCode::BAD_REQUEST,
@@ -251,7 +305,7 @@ async fn live(
     State(s): State<WebState>,
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = reader(&s, &headers).await?;
     let rx = s.app.subscribe();
     let app = s.app.clone();
     let stream = futures::stream::unfold((rx, who, app), |(mut rx, who, app)| async move {
@@ -294,7 +348,7 @@ async fn command(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers)?;
+    let who = writer(&s, &headers).await?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

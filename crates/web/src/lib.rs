@@ -7,6 +7,7 @@
 mod api;
 mod pages;
 mod problem;
+mod session;
 
 use std::sync::Arc;
 
@@ -28,6 +29,8 @@ pub struct WebConfig {
     /// A bearer token that grants the secretariat role on the API, for bootstrapping and
     /// scripting until accounts exist. `None` disables token writes.
     pub admin_token: Option<String>,
+    /// Mark session cookies `Secure` even when no proxy says the request came over TLS.
+    pub secure_cookies: bool,
 }
 
 /// Shared state of the handlers.
@@ -47,7 +50,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(session::routes()))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

@@ -80,7 +80,7 @@ fn error_page(status: StatusCode, message: &str) -> Response {
 }
 
 async fn home(State(s): State<WebState>, headers: HeaderMap) -> Response {
-    let Ok(who) = reader(&s, &headers) else {
+    let Ok(who) = reader(&s, &headers).await else {
         return error_page(StatusCode::UNAUTHORIZED, "The credentials are not valid.");
     };
     match s.app.conferences(&who).await {
@@ -100,7 +100,7 @@ async fn conference(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let Ok(who) = reader(&s, &headers) else {
+    let Ok(who) = reader(&s, &headers).await else {
         return error_page(StatusCode::UNAUTHORIZED, "The credentials are not valid.");
     };
     let found = match s.app.conference(&who, &id).await {

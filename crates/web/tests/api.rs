@@ -28,6 +28,7 @@ impl TestWeb {
             app.clone(),
             WebConfig {
                 admin_token: Some(TOKEN.into()),
+                secure_cookies: false,
             },
         );
         Self {
@@ -55,7 +56,17 @@ impl TestWeb {
         ctype: &str,
         body: impl Into<Body>,
     ) -> (StatusCode, String, String) {
-        let mut req = Request::post("/api/v1/commands").header(header::CONTENT_TYPE, ctype);
+        self.post_to("/api/v1/commands", token, ctype, body).await
+    }
+
+    async fn post_to(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        ctype: &str,
+        body: impl Into<Body>,
+    ) -> (StatusCode, String, String) {
+        let mut req = Request::post(path).header(header::CONTENT_TYPE, ctype);
         if let Some(t) = token {
             req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
@@ -205,4 +216,129 @@ async fn the_event_log_pages_and_refuses_bad_paging() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+async fn sign_in_as(t: &TestWeb, username: &str, password: &str) -> (String, String) {
+    let body = format!(r#"{{"username":"{username}","password":"{password}"}}"#);
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::post("/api/v1/session")
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let cookie = res
+        .headers()
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let body = res.into_body().collect().await.unwrap().to_bytes();
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    (session, v["csrf_token"].as_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn a_signed_in_secretariat_writes_only_with_the_csrf_token() {
+    let t = TestWeb::new().await;
+    let create = r#"{"username":"sec.one","display_name":"Secretariat staff","password":"long enough password","roles":[{"role":"secretariat"}]}"#;
+    let (status, _, body) = t
+        .post_to("/api/v1/accounts", Some(TOKEN), "application/json", create)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (cookie, csrf) = sign_in_as(&t, "sec.one", "long enough password").await;
+    let before = t.events().await;
+    let cmd = r#"{"command":"establish_body","input":{"id":"un","name":"United Nations","acronym":"UN"}}"#;
+    let post = |csrf: Option<&str>| {
+        let mut req = Request::post("/api/v1/commands")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie.as_str());
+        if let Some(c) = csrf {
+            req = req.header("x-csrf-token", c);
+        }
+        req.body(Body::from(cmd)).unwrap()
+    };
+    let (status, _, body) = t.send(post(None)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    assert_eq!(problem(&body)["code"], "csrf_token_missing");
+    let (status, _, _) = t.send(post(Some("forged"))).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(t.events().await, before);
+    let (status, _, body) = t.send(post(Some(&csrf))).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let events: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(events[0]["actor"], "sec.one");
+}
+
+#[tokio::test]
+async fn a_bad_sign_in_is_401_and_the_session_endpoint_says_who_is_signed_in() {
+    let t = TestWeb::new().await;
+    let create = r#"{"username":"obs.apc","display_name":"APC","password":"long enough password","roles":[{"role":"observer","member":"apc"}]}"#;
+    assert_eq!(
+        t.post_to("/api/v1/accounts", Some(TOKEN), "application/json", create)
+            .await
+            .0,
+        StatusCode::CREATED
+    );
+    let bad = Request::post("/api/v1/session")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            r#"{"username":"obs.apc","password":"nope nope nope"}"#,
+        ))
+        .unwrap();
+    assert_eq!(t.send(bad).await.0, StatusCode::UNAUTHORIZED);
+    let (cookie, _) = sign_in_as(&t, "obs.apc", "long enough password").await;
+    let me = Request::get("/api/v1/session")
+        .header(header::COOKIE, cookie.as_str())
+        .body(Body::empty())
+        .unwrap();
+    let (status, _, body) = t.send(me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("obs.apc") && body.contains("observer"),
+        "{body}"
+    );
+    // An observer may not write.
+    let token = {
+        let req = Request::post("/api/v1/tokens")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie.as_str())
+            .body(Body::from(r#"{"label":"x"}"#))
+            .unwrap();
+        let (status, _, body) = t.send(req).await;
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "tokens need the CSRF token too: {body}"
+        );
+        let (cookie2, csrf) = sign_in_as(&t, "obs.apc", "long enough password").await;
+        let req = Request::post("/api/v1/tokens")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie2.as_str())
+            .header("x-csrf-token", csrf)
+            .body(Body::from(r#"{"label":"scripts"}"#))
+            .unwrap();
+        let (status, _, body) = t.send(req).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let cmd = r#"{"command":"establish_body","input":{"id":"un","name":"United Nations","acronym":"UN"}}"#;
+    let (status, _, body) = t.post(Some(&token), "application/json", cmd).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let anon = Request::get("/api/v1/session").body(Body::empty()).unwrap();
+    assert_eq!(t.send(anon).await.0, StatusCode::UNAUTHORIZED);
 }

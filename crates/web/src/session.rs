@@ -1,0 +1,208 @@
+//! Signing in and out, API tokens and accounts, under `/api/v1`.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use plenary_app::AppError;
+use plenary_app::accounts::{NewAccount, SignInError};
+use plenary_domain::access::Role;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::{SESSION_COOKIE, reader, session_cookie, writer};
+use crate::{Problem, WebState};
+
+pub(crate) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/session", get(whoami).post(sign_in).delete(sign_out))
+        .route("/tokens", post(issue_token))
+        .route("/accounts", get(list_accounts).post(create_account))
+}
+
+/// Parses a JSON body, naming the field at fault.
+pub(crate) fn json_body<T: DeserializeOwned>(
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<T, Problem> {
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !is_json {
+        return Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Unsupported media type",
+            "send the body as application/json",
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let value: T = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let mut p = Problem::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid_json",
+            "Invalid input",
+            format!("{path}: {}", e.inner()),
+        );
+        p.field = Some(path);
+        p
+    })?;
+    de.end().map_err(|e| {
+        Problem::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_json",
+            "Invalid input",
+            e.to_string(),
+        )
+    })?;
+    Ok(value)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Credentials {
+    username: String,
+    password: String,
+}
+
+fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let tls = secure
+        || headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("https"));
+    let secure = if tls { "; Secure" } else { "" };
+    let text = format!(
+        "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+async fn sign_in(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let c: Credentials = json_body(&headers, &body)?;
+    match s.app.sign_in(&c.username, &c.password).await {
+        Ok(opened) => {
+            let max_age = plenary_app::accounts::SESSION_HOURS * 3600;
+            let mut res = (
+                StatusCode::CREATED,
+                Json(serde_json::json!({ "account": opened.account, "csrf_token": opened.csrf_token })),
+            )
+                .into_response();
+            res.headers_mut().insert(
+                header::SET_COOKIE,
+                cookie(&headers, &opened.token, max_age, s.config.secure_cookies),
+            );
+            Ok(res)
+        }
+        Err(SignInError::Invalid) => Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "bad_credentials",
+            "Bad credentials",
+            "the username or password is not right",
+        )),
+        Err(e @ SignInError::RateLimited { .. }) => Err(Problem::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too_many_sign_ins",
+            "Too many failed sign-ins",
+            e.to_string(),
+        )),
+        Err(SignInError::App(e)) => Err(e.into()),
+    }
+}
+
+async fn whoami(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    if who.id == "anonymous" {
+        return Err(Problem::new(
+            StatusCode::UNAUTHORIZED,
+            "not_signed_in",
+            "Not signed in",
+            "no session",
+        ));
+    }
+    Ok(Json(serde_json::json!({ "id": who.id, "roles": who.roles })).into_response())
+}
+
+async fn sign_out(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+    writer(&s, &headers).await?;
+    if let Some(token) = session_cookie(&headers) {
+        s.app.sign_out(&token).await?;
+    }
+    let mut res = StatusCode::NO_CONTENT.into_response();
+    res.headers_mut().insert(
+        header::SET_COOKIE,
+        cookie(&headers, "", 0, s.config.secure_cookies),
+    );
+    Ok(res)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TokenRequest {
+    label: String,
+}
+
+async fn issue_token(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let who = writer(&s, &headers).await?;
+    let req: TokenRequest = json_body(&headers, &body)?;
+    let token = s.app.issue_api_token(&who, &req.label).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(serde_json::json!({ "token": token, "label": req.label })),
+    )
+        .into_response())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AccountRequest {
+    username: String,
+    display_name: String,
+    password: String,
+    #[serde(default)]
+    roles: Vec<Role>,
+}
+
+async fn create_account(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Problem> {
+    let who = writer(&s, &headers).await?;
+    let req: AccountRequest = json_body(&headers, &body)?;
+    let view = s
+        .app
+        .create_account(
+            &who,
+            NewAccount {
+                username: req.username,
+                display_name: req.display_name,
+                password: req.password,
+                roles: req.roles,
+            },
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+async fn list_accounts(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    let all = s
+        .app
+        .list_accounts(&who)
+        .await
+        .map_err(|e: AppError| Problem::from(e))?;
+    Ok(Json(all).into_response())
+}
