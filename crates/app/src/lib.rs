@@ -64,6 +64,23 @@ fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
     }
 }
 
+/// A report a group owes, and whether it is overdue.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReportingStatus {
+    /// The group that owes it.
+    pub group: plenary_domain::model::GroupId,
+    /// Its name.
+    pub group_name: String,
+    /// The group it is owed to.
+    pub to: plenary_domain::model::GroupId,
+    /// What is to be reported.
+    pub subject: String,
+    /// When it is due.
+    pub due_on: time::Date,
+    /// Whether the due date has passed without the report.
+    pub overdue: bool,
+}
+
 /// One row of a group's rights matrix.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RightsRow {
@@ -325,6 +342,34 @@ impl App {
             .iter()
             .filter(|d| d.restriction.is_some() || !d.restriction_history.is_empty())
             .map(|d| access::document_view(&anonymous, d, today))
+            .collect())
+    }
+
+    /// The reports groups of a conference owe, with their state on `today`: `overdue` once
+    /// the due date has passed. (Submitting a report will fulfil its duty.)
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn reporting_duties(
+        &self,
+        reader: &Actor,
+        conference: &str,
+    ) -> Result<Vec<ReportingStatus>> {
+        let today = today();
+        let groups = self.groups(reader, conference).await?;
+        Ok(groups
+            .into_iter()
+            .filter_map(|g| {
+                let duty = g.reporting?;
+                Some(ReportingStatus {
+                    overdue: duty.due_on < today,
+                    group: g.id,
+                    group_name: g.name,
+                    to: duty.to,
+                    subject: duty.subject,
+                    due_on: duty.due_on,
+                })
+            })
             .collect())
     }
 

@@ -29,6 +29,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/conferences/{id}/documents", get(documents))
         .route("/conferences/{id}/restriction-register", get(register))
         .route("/conferences/{id}/delegations", get(delegations))
+        .route("/conferences/{id}/reporting", get(reporting))
         .route("/documents/{id}", get(document))
         .route("/groups/{id}", get(group))
         .route("/groups/{id}/rights", get(group_rights))
@@ -218,6 +219,16 @@ async fn delegations(
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
     Ok(Json(s.app.delegations(&who, &id).await?).into_response())
+}
+
+async fn reporting(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    existing_conference(&s, &who, &id).await?;
+    Ok(Json(s.app.reporting_duties(&who, &id).await?).into_response())
 }
 
 async fn document(

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod etag;
 mod pages;
 mod problem;
 mod session;
@@ -51,6 +52,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/readyz", get(readyz))
         .merge(pages::routes())
         .nest("/api/v1", api::routes().merge(session::routes()))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            etag::conditional_get,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)

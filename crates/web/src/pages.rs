@@ -51,6 +51,7 @@ struct ErrorPage {
 }
 
 struct GroupRow {
+    overdue: bool,
     group: Group,
     depth: usize,
     parent_name: Option<String>,
@@ -144,7 +145,9 @@ fn tree(groups: Vec<Group>) -> Vec<GroupRow> {
                 .as_ref()
                 .and_then(|p| all.iter().find(|x| &x.id == p))
                 .map(|p| p.short_name.clone());
+            let today = time::OffsetDateTime::now_utc().date();
             out.push(GroupRow {
+                overdue: g.reporting.as_ref().is_some_and(|r| r.due_on < today),
                 group: g.clone(),
                 depth,
                 parent_name,

@@ -20,8 +20,20 @@ struct TestWeb {
 
 impl TestWeb {
     async fn new() -> Self {
+        // SQLite by default; PostgreSQL (a fresh schema) when PLENARY_TEST_POSTGRES_URL is set.
         let dir = tempfile::tempdir().unwrap();
-        let (store, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
+        let store = match plenary_store_postgres::testing::PostgresHarness::from_env() {
+            Some(h) if std::env::var(plenary_store_postgres::testing::URL_VAR).is_ok() => {
+                plenary_store_postgres::testing::PostgresHarness::open(&h.fresh_url().await)
+                    .await
+                    .0
+            }
+            _ => {
+                plenary_store_sqlite::testing::open_store(dir.path())
+                    .await
+                    .0
+            }
+        };
         let app = App::new(store);
         plenary_app::demo::load(&app).await.unwrap();
         let router = router(
@@ -341,4 +353,196 @@ async fn a_bad_sign_in_is_401_and_the_session_endpoint_says_who_is_signed_in() {
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let anon = Request::get("/api/v1/session").body(Body::empty()).unwrap();
     assert_eq!(t.send(anon).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn unchanged_responses_answer_304_and_a_new_event_changes_the_etag() {
+    let t = TestWeb::new().await;
+    let get = |etag: Option<&str>| {
+        let mut req = Request::get("/api/v1/conferences/pp-14/documents");
+        if let Some(e) = etag {
+            req = req.header(header::IF_NONE_MATCH, e);
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    let res = t.router.clone().oneshot(get(None)).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let etag = res
+        .headers()
+        .get(header::ETAG)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let res = t.router.clone().oneshot(get(Some(&etag))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_MODIFIED);
+    let cmd = r#"{"command":"establish_body","input":{"id":"un","name":"United Nations","acronym":"UN"}}"#;
+    assert_eq!(
+        t.post(Some(TOKEN), "application/json", cmd).await.0,
+        StatusCode::CREATED
+    );
+    let res = t.router.clone().oneshot(get(Some(&etag))).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    // Another reader gets another tag: access shapes the view.
+    let res = t
+        .router
+        .clone()
+        .oneshot(
+            Request::get("/api/v1/conferences/pp-14/documents")
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_ne!(
+        res.headers().get(header::ETAG).unwrap().to_str().unwrap(),
+        etag
+    );
+}
+
+/// Every endpoint × every kind of caller: reads are open to all, writes only to those
+/// with the right, and each refusal writes nothing.
+#[tokio::test]
+async fn authorization_matrix_every_endpoint_for_every_role() {
+    let t = TestWeb::new().await;
+    let accounts = [
+        ("sec.staff", r#"[{"role":"secretariat"}]"#),
+        ("bra.delegate", r#"[{"role":"delegate","member":"bra"}]"#),
+        ("apc.observer", r#"[{"role":"observer","member":"apc"}]"#),
+        ("chair.com5", r#"[{"role":"chair","group":"pp-14.com5"}]"#),
+        ("member.public", r#"[{"role":"public"}]"#),
+    ];
+    let mut tokens = vec![("anonymous", None), ("admin-token", Some(TOKEN.to_owned()))];
+    for (name, roles) in accounts {
+        let body = format!(
+            r#"{{"username":"{name}","display_name":"{name}","password":"long enough password","roles":{roles}}}"#
+        );
+        assert_eq!(
+            t.post_to("/api/v1/accounts", Some(TOKEN), "application/json", body)
+                .await
+                .0,
+            StatusCode::CREATED
+        );
+        let (cookie, csrf) = sign_in_as(&t, name, "long enough password").await;
+        let req = Request::post("/api/v1/tokens")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::COOKIE, cookie.as_str())
+            .header("x-csrf-token", csrf)
+            .body(Body::from(r#"{"label":"matrix"}"#))
+            .unwrap();
+        let (status, _, body) = t.send(req).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let token = serde_json::from_str::<serde_json::Value>(&body).unwrap()["token"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        tokens.push((name, Some(token)));
+    }
+    let reads = [
+        "/api/v1/conferences",
+        "/api/v1/conferences/pp-14",
+        "/api/v1/conferences/pp-14/groups",
+        "/api/v1/conferences/pp-14/documents",
+        "/api/v1/conferences/pp-14/restriction-register",
+        "/api/v1/conferences/pp-14/delegations",
+        "/api/v1/conferences/pp-14/reporting",
+        "/api/v1/bodies/itu/members",
+        "/api/v1/bodies/itu/instruments",
+        "/api/v1/revisions/itu.res-102.busan-2014",
+        "/api/v1/documents/pp-14.adm-1",
+        "/api/v1/groups/pp-14.com5",
+        "/api/v1/groups/pp-14.com5/rights",
+        "/api/v1/events",
+        "/api/v1/chain/head",
+        "/",
+        "/conferences/pp-14",
+    ];
+    let secretariat = |who: &str| who == "admin-token" || who == "sec.staff";
+    for (who, token) in &tokens {
+        let auth = |req: axum::http::request::Builder| match token {
+            Some(t) => req.header(header::AUTHORIZATION, format!("Bearer {t}")),
+            None => req,
+        };
+        for path in reads {
+            let (status, _, _) = t
+                .send(auth(Request::get(path)).body(Body::empty()).unwrap())
+                .await;
+            assert_eq!(status, StatusCode::OK, "{who} GET {path}");
+        }
+        let before = t.events().await;
+        let cmd = format!(
+            r#"{{"command":"establish_body","input":{{"id":"body-{}","name":"A body","acronym":"AB"}}}}"#,
+            who.replace('.', "-")
+        );
+        let (status, _, _) = t
+            .send(
+                auth(
+                    Request::post("/api/v1/commands")
+                        .header(header::CONTENT_TYPE, "application/json"),
+                )
+                .body(Body::from(cmd))
+                .unwrap(),
+            )
+            .await;
+        let expected = if secretariat(who) {
+            StatusCode::CREATED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{who} POST /api/v1/commands");
+        assert_eq!(
+            t.events().await,
+            before + i64::from(secretariat(who)),
+            "{who}: a refusal writes nothing"
+        );
+        let (status, _, _) = t
+            .send(
+                auth(Request::get("/api/v1/accounts"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let expected = if secretariat(who) {
+            StatusCode::OK
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{who} GET /api/v1/accounts");
+        let new = format!(
+            r#"{{"username":"made-by-{}","display_name":"x","password":"long enough password"}}"#,
+            who.replace('.', "-")
+        );
+        let (status, _, _) = t
+            .send(
+                auth(
+                    Request::post("/api/v1/accounts")
+                        .header(header::CONTENT_TYPE, "application/json"),
+                )
+                .body(Body::from(new))
+                .unwrap(),
+            )
+            .await;
+        let expected = if secretariat(who) {
+            StatusCode::CREATED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{who} POST /api/v1/accounts");
+        let (status, _, _) = t
+            .send(
+                auth(
+                    Request::post("/api/v1/tokens")
+                        .header(header::CONTENT_TYPE, "application/json"),
+                )
+                .body(Body::from(r#"{"label":"another"}"#))
+                .unwrap(),
+            )
+            .await;
+        let expected = match *who {
+            "anonymous" | "admin-token" => StatusCode::FORBIDDEN,
+            _ => StatusCode::CREATED,
+        };
+        assert_eq!(status, expected, "{who} POST /api/v1/tokens");
+    }
 }
