@@ -845,6 +845,12 @@ pub fn diff_collections<'a>(old: &'a [Instrument], new: &'a [Instrument]) -> Col
         removed: Vec::new(),
     };
     let mut pairs: Vec<(usize, &'a Instrument)> = Vec::new();
+    // Two single instruments are two revisions of one text even when their numbers differ
+    // (a UN resolution is renumbered every session: 75/176 → 77/211).
+    if let ([o], [n]) = (old, new) {
+        out.changed = vec![diff(o, n)];
+        return out;
+    }
     for n in new {
         match by_key.get_mut(&key(n)).and_then(|v| v.pop()) {
             Some(k) => {

@@ -121,6 +121,37 @@ impl Section {
         } else if OPERATIVE_KEYWORDS.contains(&first) {
             Some(Part::Operative)
         } else {
+            Self::part_by_form(first, words.next())
+        }
+    }
+
+    /// UN and other bodies use many more verbs than the keyword lists hold ("Deeply
+    /// concerned", "Reaffirming", "Reaffirms", "Condemns"). Their grammatical form tells
+    /// the part: a participle or adjective (after an optional adverb in -ly) opens a
+    /// preamble paragraph; a verb in the third person singular opens an operative one.
+    fn part_by_form(first: &str, second: Option<&str>) -> Option<Part> {
+        let is_word = |w: &str| w.len() > 3 && w.chars().all(|c| c.is_alphabetic() || c == '-');
+        if !is_word(first) {
+            return None;
+        }
+        let word = match second {
+            Some(next) if first.ends_with("ly") => next.to_lowercase(),
+            _ => first.to_owned(),
+        };
+        let word = word.trim_end_matches([',', ':', ';']);
+        // A near miss of a keyword is a typo ("considring"), not a new verb.
+        let near_miss = PREAMBLE_KEYWORDS
+            .iter()
+            .chain(OPERATIVE_KEYWORDS)
+            .any(|k| k.len().abs_diff(first.len()) <= 1 && edit_distance(k, first) <= 2);
+        if near_miss {
+            return None;
+        }
+        if word.ends_with("ing") || word.ends_with("ed") || word.ends_with("ful") {
+            Some(Part::Preamble)
+        } else if word.ends_with('s') && !word.ends_with("ss") {
+            Some(Part::Operative)
+        } else {
             None
         }
     }
@@ -468,4 +499,19 @@ pub(crate) fn for_each_text_mut(inst: &mut Instrument, f: &mut dyn FnMut(&mut Te
 /// The default bracket identity for the n-th bracket (1-based) in document order.
 pub fn default_bracket_id(n: usize) -> String {
     format!("b{n}")
+}
+
+/// Levenshtein distance between two short words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
 }

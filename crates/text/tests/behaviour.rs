@@ -605,3 +605,41 @@ fn identity_written_twice_is_an_error_naming_the_line() {
     let e = parse("Resolution 1\nTitle\n\n## resolves\n1 {#resolves.2} one\n2 two\n").unwrap_err();
     assert!(e.message.contains("`resolves.2` is used twice"), "{e}");
 }
+
+#[test]
+fn un_style_headings_are_read_by_their_grammatical_form() {
+    use plenary_text::{Part, Section};
+    for (heading, part) in [
+        ("Deeply concerned", Part::Preamble),
+        ("Gravely alarmed", Part::Preamble),
+        ("Reaffirming", Part::Preamble),
+        ("Mindful", Part::Preamble),
+        ("Reaffirms", Part::Operative),
+        ("Condemns", Part::Operative),
+        ("Calls upon", Part::Operative),
+    ] {
+        assert_eq!(Section::part_of(heading), Some(part), "{heading}");
+    }
+    for not_a_heading in ["Business", "the", "x"] {
+        assert_eq!(Section::part_of(not_a_heading), None, "{not_a_heading}");
+    }
+}
+
+#[test]
+fn two_single_instruments_with_different_numbers_are_compared_as_revisions() {
+    let old = plenary_text::parse("Resolution 75/176\nThe right to privacy in the digital age\n\n## Reaffirms\n1 the right to privacy;\n").unwrap();
+    let new = plenary_text::parse("Resolution 77/211\nThe right to privacy in the digital age\n\n## Reaffirms\n1 the right to privacy online;\n").unwrap();
+    let d = plenary_text::diff_collections(std::slice::from_ref(&old), std::slice::from_ref(&new));
+    assert!(d.added.is_empty() && d.removed.is_empty());
+    assert_eq!(d.changed.len(), 1);
+    assert_eq!(d.changed[0].summary().modified, 1);
+}
+
+#[test]
+fn un_verbs_close_to_a_keyword_are_not_taken_for_typos() {
+    use plenary_text::{Part, Section};
+    assert_eq!(Section::part_of("Recalls"), Some(Part::Operative));
+    assert_eq!(Section::part_of("Calling"), Some(Part::Preamble));
+    assert_eq!(Section::part_of("Strongly condemns"), Some(Part::Operative));
+    assert_eq!(Section::part_of("considring"), None);
+}
