@@ -9,7 +9,6 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::canonical::to_canonical_string;
 use crate::event::RecordedEvent;
 
 /// The hash that precedes the first event.
@@ -66,7 +65,7 @@ pub fn header_bytes(event: &RecordedEvent) -> String {
 fn push_json_string(out: &mut String, s: &str) {
     // serde_json's escaping, as the canonical writer uses; plain ASCII needs none.
     if s.bytes()
-        .all(|b| b >= 0x20 && b < 0x7f && b != b'"' && b != b'\\')
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
     {
         out.push('"');
         out.push_str(s);
@@ -185,6 +184,7 @@ impl ChainVerifier {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::canonical::to_canonical_string;
     use crate::event::{Change, PendingEvent, Timestamp};
     use crate::model::{Body, BodyId};
     use uuid::Uuid;
