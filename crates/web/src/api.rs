@@ -360,38 +360,7 @@ async fn command(
     body: Bytes,
 ) -> Result<Response, Problem> {
     let who = writer(&s, &headers).await?;
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
-    if !is_json {
-        return Err(Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "unsupported_media_type",
-            "Unsupported media type",
-            "send the command as application/json",
-        ));
-    }
-    let mut de = serde_json::Deserializer::from_slice(&body);
-    let command: Command = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let mut p = Problem::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_json",
-            "Invalid input",
-            format!("{path}: {}", e.inner()),
-        );
-        p.field = Some(path);
-        p
-    })?;
-    de.end().map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
-            "Invalid input",
-            e.to_string(),
-        )
-    })?;
+    let command: Command = crate::session::json_body(&headers, &body)?;
     let events = s.app.execute(&who, command).await?;
     let mut views = Vec::with_capacity(events.len());
     for e in &events {
