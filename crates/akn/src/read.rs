@@ -197,16 +197,37 @@ fn read_document(tree: &Tree, doc: usize, dialect: Dialect, warnings: &[String])
         }
     }
     let kind = kind.unwrap_or_else(|| kind_from_name(&meta.doc_name, &meta.doc_type));
-    let number = number
+    let mut number = number
         .filter(|n| !n.is_empty())
         .or_else(|| meta.symbol.clone())
         .unwrap_or_default();
-    let mut inst = Instrument::new(
-        &kind,
-        &number,
-        revision.as_deref(),
-        &title.unwrap_or_default(),
-    );
+    // "S/RES/2165 (2014)": the year in parentheses is the citation's, as in
+    // "Resolution 102 (Rev. Busan, 2014)"; kept in the number it would print the same
+    // citation and read back differently.
+    if revision.is_none()
+        && let Some((n, rest)) = number.rsplit_once(" (")
+        && let Some(year) = rest.strip_suffix(')')
+        && !n.is_empty()
+        && year.len() == 4
+        && year.bytes().all(|b| b.is_ascii_digit())
+    {
+        revision = Some(year.to_owned());
+        number = n.to_owned();
+    }
+    // Security Council resolutions carry no title; the notation needs one, so their symbol
+    // stands in, and the reader says so. (A document without a symbol keeps its empty
+    // title, so that Plenary's own exports read back exactly.)
+    let title = match (title.filter(|t| !t.trim().is_empty()), &meta.symbol) {
+        (Some(t), _) => t,
+        (None, Some(symbol)) => {
+            ctx.warnings.push(format!(
+                "the document has no title; its symbol '{symbol}' is used as the title"
+            ));
+            symbol.clone()
+        }
+        (None, None) => String::new(),
+    };
+    let mut inst = Instrument::new(&kind, &number, revision.as_deref(), &title);
 
     // Body.
     let mut preambles = 0;

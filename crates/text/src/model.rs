@@ -80,6 +80,7 @@ pub const PREAMBLE_KEYWORDS: &[&str] = &[
     "stressing",
     "affirming",
     "believing",
+    "acting",
 ];
 
 /// First words of operative headings (after an optional `further`).
