@@ -101,18 +101,87 @@ const LIVE_BUFFER: usize = 1024;
 pub struct App {
     store: Store,
     live: broadcast::Sender<Arc<RecordedEvent>>,
+    /// Set once a follower publishes every appended event (from any app server) in seq
+    /// order; `execute` then leaves publishing to it.
+    followed: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl App {
     /// An application over a migrated store.
     pub fn new(store: Store) -> Self {
         let (live, _) = broadcast::channel(LIVE_BUFFER);
-        Self { store, live }
+        Self {
+            store,
+            live,
+            followed: Arc::default(),
+        }
     }
 
     /// The store (for verification and maintenance commands).
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// When the store is shared by several app servers (PostgreSQL), follows the log so that
+    /// live subscribers here see every event, whichever server recorded it, in seq order.
+    /// Returns whether a follower was started (false for a store one process owns).
+    ///
+    /// # Errors
+    /// When the store cannot be listened to.
+    pub async fn follow_shared_log(&self) -> Result<bool> {
+        let Some(mut appended) = self.store.backend().appended().await? else {
+            return Ok(false);
+        };
+        let mut published = self.head().await?.seq;
+        self.followed
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let app = self.clone();
+        tokio::spawn(async move {
+            use futures::StreamExt;
+            while let Some(note) = appended.next().await {
+                match note {
+                    Ok(seq) if seq <= published => continue,
+                    Ok(_) => {}
+                    Err(e) => {
+                        // The listener reconnects; re-read whatever was missed meanwhile.
+                        tracing::warn!(error = %e, "listening to the shared log");
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    }
+                }
+                loop {
+                    let page = match app
+                        .store
+                        .backend()
+                        .events(published, plenary_store::PAGE)
+                        .await
+                    {
+                        Ok(page) => page,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "reading the shared log");
+                            break;
+                        }
+                    };
+                    let Some(last) = page.last().map(|e| e.seq) else {
+                        break;
+                    };
+                    for e in page {
+                        let _ = app.live.send(Arc::new(e));
+                    }
+                    published = last;
+                }
+            }
+        });
+        Ok(true)
+    }
+
+    fn publish(&self, events: &[RecordedEvent]) {
+        if self.followed.load(std::sync::atomic::Ordering::SeqCst) {
+            return;
+        }
+        for e in events {
+            // No receiver is not an error: nobody is watching.
+            let _ = self.live.send(Arc::new(e.clone()));
+        }
     }
 
     /// Subscribes to events as they are recorded by this process.
@@ -135,10 +204,7 @@ impl App {
                 command::decide(&command, docs, at.get().date())
             })
             .await?;
-        for e in &events {
-            // No receiver is not an error: nobody is watching.
-            let _ = self.live.send(Arc::new(e.clone()));
-        }
+        self.publish(&events);
         tracing::debug!(command = command.name(), events = events.len(), actor = %actor.id, "recorded");
         Ok(events)
     }
@@ -178,9 +244,7 @@ impl App {
             })
             .collect();
         let events = self.store.record_all(&actor.id, at, &steps).await?;
-        for e in &events {
-            let _ = self.live.send(Arc::new(e.clone()));
-        }
+        self.publish(&events);
         Ok(events)
     }
 

@@ -263,3 +263,47 @@ async fn live_subscribers_receive_each_recorded_event() {
     let got = rx.recv().await.unwrap();
     assert_eq!(got.hash, events[0].hash);
 }
+
+/// Two app servers on one PostgreSQL database: a live subscriber on one sees the events
+/// recorded through the other, in seq order. (PostgreSQL only: SQLite has one process.)
+#[tokio::test]
+async fn live_events_cross_app_servers_on_postgres() {
+    let Ok(_) = std::env::var(plenary_store_postgres::testing::URL_VAR) else {
+        return;
+    };
+    let harness = PostgresHarness::from_env().unwrap();
+    let url = harness.fresh_url().await;
+    let a = App::new(PostgresHarness::open(&url).await.0);
+    let b = App::new(PostgresHarness::open(&url).await.0);
+    assert!(a.follow_shared_log().await.unwrap());
+    assert!(b.follow_shared_log().await.unwrap());
+    let mut on_b = b.subscribe();
+    let mut on_a = a.subscribe();
+    for (id, name) in [
+        ("un", "United Nations"),
+        ("wmo", "World Meteorological Organization"),
+    ] {
+        let cmd = Command::EstablishBody(Body {
+            id: BodyId::new(id).unwrap(),
+            name: name.into(),
+            acronym: id.to_uppercase(),
+        });
+        a.execute(&Actor::system(), cmd).await.unwrap();
+    }
+    let wait = std::time::Duration::from_secs(10);
+    for expected in [1, 2] {
+        let got = tokio::time::timeout(wait, on_b.recv())
+            .await
+            .expect("in time")
+            .unwrap();
+        assert_eq!(got.seq, expected);
+        let local = tokio::time::timeout(wait, on_a.recv())
+            .await
+            .expect("in time")
+            .unwrap();
+        assert_eq!(
+            local.hash, got.hash,
+            "each server publishes each event once, in order"
+        );
+    }
+}

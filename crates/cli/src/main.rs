@@ -245,7 +245,11 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => {
             let target = config::target(a.store.data_dir, a.store.database_url, file)?;
             let store = open(&target, true).await?;
-            serve(App::new(store), &a.http, file).await?;
+            let app = App::new(store);
+            if app.follow_shared_log().await? {
+                tracing::info!("following the shared log: live updates cross app servers");
+            }
+            serve(app, &a.http, file).await?;
         }
         Command::Demo(a) => return demo(a, file).await,
         Command::Migrate(a) => {

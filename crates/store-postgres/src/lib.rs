@@ -183,6 +183,29 @@ impl Backend for PostgresBackend {
         Ok(row.map(|r| doc_from_row(r).1))
     }
 
+    async fn appended(&self) -> Result<Option<plenary_store::Appended>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        listener
+            .listen("plenary_events")
+            .await
+            .map_err(unavailable)?;
+        let stream = futures::stream::unfold(listener, |mut listener| async move {
+            loop {
+                match listener.recv().await {
+                    Ok(n) => match n.payload().parse::<i64>() {
+                        Ok(seq) => return Some((Ok(seq), listener)),
+                        Err(_) => continue,
+                    },
+                    // The listener reconnects by itself; say so, so the follower re-reads.
+                    Err(e) => return Some((Err(unavailable(e)), listener)),
+                }
+            }
+        });
+        Ok(Some(Box::pin(stream)))
+    }
+
     async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>> {
         let rows: Vec<DocRow> = match parent {
             Some(p) => sqlx::query_as(

@@ -143,7 +143,15 @@ pub trait Backend: AccountStore + std::fmt::Debug {
     async fn doc(&self, key: &DocKey) -> Result<Option<Doc>>;
     /// The documents of a kind, optionally only those under one parent, ordered by id.
     async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>>;
+    /// A stream of the seqs that any process appends, for backends shared by several app
+    /// servers (PostgreSQL's `LISTEN`); `None` where one process owns the store.
+    async fn appended(&self) -> Result<Option<Appended>> {
+        Ok(None)
+    }
 }
+
+/// Seqs appended by any process, in commit order.
+pub type Appended = futures::stream::BoxStream<'static, Result<i64>>;
 
 /// A write transaction that holds the chain lock. Dropping it without [`WriteTx::commit`]
 /// rolls everything back.
