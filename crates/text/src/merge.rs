@@ -192,9 +192,12 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
             let olds: Vec<usize> = matched.iter().map(|x| x.1).collect();
             let in_order = crate::diff::lis(&olds);
             let mut moved = vec![false; flat.len()];
+            // Sections are told apart by heading and occurrence: a text may repeat a
+            // heading ("Annex", "Recalling"), and a provision moved between two sections of
+            // the same name has moved.
+            let (base_sections, p_sections) = (section_keys(base), section_keys(&p.text));
             for (k, &(j, i)) in matched.iter().enumerate() {
-                let cross =
-                    base.sections[base_flat[i].0].heading != p.text.sections[flat[j].0].heading;
+                let cross = base_sections[base_flat[i].0] != p_sections[flat[j].0];
                 moved[j] = !in_order[k] || cross || base_flat[i].1 != flat[j].1;
             }
             Aligned {
