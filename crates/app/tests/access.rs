@@ -3,6 +3,10 @@
 //! `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fresh_app;
+
 use plenary_app::{App, AppError, demo};
 use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, WITHHELD_TITLE};
@@ -12,19 +16,7 @@ use plenary_domain::documents::{
 };
 use plenary_domain::model::{ConferenceId, Language};
 use plenary_domain::rights::{ParticipantCategory, Right};
-use plenary_store_postgres::testing::PostgresHarness;
 use proptest::prelude::*;
-
-async fn fresh_app() -> (App, Option<tempfile::TempDir>) {
-    if std::env::var(plenary_store_postgres::testing::URL_VAR).is_ok() {
-        let harness = PostgresHarness::from_env().unwrap();
-        let (store, _) = PostgresHarness::open(&harness.fresh_url().await).await;
-        return (App::new(store), None);
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    (App::new(store), Some(dir))
-}
 
 fn today() -> time::Date {
     time::OffsetDateTime::now_utc().date()

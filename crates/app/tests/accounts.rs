@@ -2,23 +2,15 @@
 //! `PLENARY_TEST_POSTGRES_URL` is set).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
+use common::fresh_app;
+
+use plenary_app::AppError;
 use plenary_app::accounts::{MAX_LOGIN_FAILURES, NewAccount, SignInError};
-use plenary_app::{App, AppError};
 use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, Role};
 use plenary_domain::model::MemberId;
-use plenary_store_postgres::testing::PostgresHarness;
-
-async fn fresh_app() -> (App, Option<tempfile::TempDir>) {
-    if std::env::var(plenary_store_postgres::testing::URL_VAR).is_ok() {
-        let harness = PostgresHarness::from_env().unwrap();
-        let (store, _) = PostgresHarness::open(&harness.fresh_url().await).await;
-        return (App::new(store), None);
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (store, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    (App::new(store), Some(dir))
-}
 
 fn delegate(username: &str) -> NewAccount {
     NewAccount {

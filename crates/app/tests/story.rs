@@ -2,6 +2,8 @@
 //! `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use plenary_app::{App, AppError, demo};
 use plenary_domain::DomainError;
 use plenary_domain::access::Actor;
@@ -18,21 +20,8 @@ struct TestApp {
 
 impl TestApp {
     async fn new() -> Self {
-        if std::env::var(plenary_store_postgres::testing::URL_VAR).is_ok() {
-            let harness = PostgresHarness::from_env().unwrap();
-            let url = harness.fresh_url().await;
-            let (store, _) = PostgresHarness::open(&url).await;
-            return Self {
-                app: App::new(store),
-                _dir: None,
-            };
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let (store, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-        Self {
-            app: App::new(store),
-            _dir: Some(dir),
-        }
+        let (app, dir) = common::fresh_app().await;
+        Self { app, _dir: dir }
     }
 
     async fn with_demo() -> Self {
