@@ -125,6 +125,18 @@ pub(crate) async fn writer(state: &WebState, headers: &HeaderMap) -> Result<Acto
     Ok(actor)
 }
 
+/// The found item as JSON, or a 404 problem naming what was asked for.
+fn found_or_404<T: serde::Serialize>(
+    found: Option<T>,
+    what: &str,
+    id: &str,
+) -> Result<Response, Problem> {
+    match found {
+        Some(item) => Ok(Json(item).into_response()),
+        None => Err(Problem::not_found(&format!("{what} '{id}'"))),
+    }
+}
+
 async fn conferences(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     Ok(Json(s.app.conferences(&who).await?).into_response())
@@ -136,10 +148,7 @@ async fn conference(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    match s.app.conference(&who, &id).await? {
-        Some(c) => Ok(Json(c).into_response()),
-        None => Err(Problem::not_found(&format!("conference '{id}'"))),
-    }
+    found_or_404(s.app.conference(&who, &id).await?, "conference", &id)
 }
 
 async fn groups(
@@ -148,9 +157,7 @@ async fn groups(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    if s.app.conference(&who, &id).await?.is_none() {
-        return Err(Problem::not_found(&format!("conference '{id}'")));
-    }
+    existing_conference(&s, &who, &id).await?;
     Ok(Json(s.app.groups(&who, &id).await?).into_response())
 }
 
@@ -178,10 +185,7 @@ async fn revision(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    match s.app.revision(&who, &id).await? {
-        Some(r) => Ok(Json(r).into_response()),
-        None => Err(Problem::not_found(&format!("revision '{id}'"))),
-    }
+    found_or_404(s.app.revision(&who, &id).await?, "revision", &id)
 }
 
 async fn existing_conference(s: &WebState, who: &Actor, id: &str) -> Result<(), Problem> {
@@ -237,10 +241,7 @@ async fn document(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    match s.app.document(&who, &id).await? {
-        Some(d) => Ok(Json(d).into_response()),
-        None => Err(Problem::not_found(&format!("document '{id}'"))),
-    }
+    found_or_404(s.app.document(&who, &id).await?, "document", &id)
 }
 
 async fn group(
@@ -249,10 +250,7 @@ async fn group(
     Path(id): Path<String>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    match s.app.group(&who, &id).await? {
-        Some(g) => Ok(Json(g).into_response()),
-        None => Err(Problem::not_found(&format!("group '{id}'"))),
-    }
+    found_or_404(s.app.group(&who, &id).await?, "group", &id)
 }
 
 async fn group_rights(
