@@ -233,32 +233,28 @@ fn demo_serves_health_home_and_conference_pages() {
 
 #[test]
 fn admin_creates_a_secretariat_account_from_a_password_on_stdin() {
-    use std::io::Write;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let mut child = support::plenary()
-        .args([
-            "admin",
-            "--data-dir",
-            data,
-            "create-secretariat",
-            "--username",
-            "sec.first",
-            "--display-name",
-            "First secretariat account",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"a long enough passphrase\n")
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let create = |username: &str, name: &str, password: &[u8]| {
+        support::run_with_stdin(
+            &[
+                "admin",
+                "--data-dir",
+                data,
+                "create-secretariat",
+                "--username",
+                username,
+                "--display-name",
+                name,
+            ],
+            password,
+        )
+    };
+    let out = create(
+        "sec.first",
+        "First secretariat account",
+        b"a long enough passphrase\n",
+    );
     assert!(out.status.success(), "{out:?}");
     let out = run(&["admin", "--data-dir", data, "list-users"]);
     assert!(
@@ -267,24 +263,7 @@ fn admin_creates_a_secretariat_account_from_a_password_on_stdin() {
         stdout(&out)
     );
     // A short password is refused with the rule, and nothing is created.
-    let mut child = support::plenary()
-        .args([
-            "admin",
-            "--data-dir",
-            data,
-            "create-secretariat",
-            "--username",
-            "sec.second",
-            "--display-name",
-            "Second",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"short\n").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = create("sec.second", "Second", b"short\n");
     assert_eq!(out.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&out.stderr).contains("password: must have at least 12 characters")
