@@ -201,7 +201,7 @@ impl App {
         let events = self
             .store
             .record(&actor.id, at, &reads, &|docs| {
-                command::decide(&command, docs, at.get().date())
+                command::decide_as(actor, &command, docs, at.get().date())
             })
             .await?;
         self.publish(&events);
@@ -231,7 +231,7 @@ impl App {
             .enumerate()
             .map(|(i, c)| {
                 Box::new(move |docs: &plenary_domain::projection::DocSet| {
-                    command::decide(c, docs, today).map_err(|e| in_batch(i, c, e))
+                    command::decide_as(actor, c, docs, today).map_err(|e| in_batch(i, c, e))
                 }) as Box<plenary_store::Decide<'_>>
             })
             .collect();

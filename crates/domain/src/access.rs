@@ -90,6 +90,33 @@ pub fn authorize(actor: &Actor, command: &Command) -> Result<(), DomainError> {
         | Command::RenewRestriction { .. }
         | Command::DeclassifyDocument { .. }
         | Command::RecordLapsedRestriction { .. } => true,
+        // The negotiation's rights depend on the state (the sponsor's delegation and
+        // credentials, the chair of the draft's group): `command::decide_as` checks them.
+        Command::SubmitProposal(_)
+        | Command::CompileDraft(_)
+        | Command::ResolveBracket { .. }
+        | Command::ReplaceBracket { .. }
+        | Command::OpenBracket { .. }
+        | Command::EditDraft { .. }
+        | Command::WithdrawProposal { .. }
+        | Command::WithdrawAlternative { .. }
+        | Command::RecordReading { .. }
+        | Command::MoveDraft { .. }
+        | Command::SplitDraft { .. }
+        | Command::SubmitReport { .. }
+        | Command::AdoptDraft { .. }
+        | Command::ReferFollowUp(_)
+        | Command::CloseFollowUp { .. } => {
+            if actor.roles.is_empty() || actor.roles == [Role::Public] {
+                return Err(DomainError::Forbidden {
+                    reason: format!(
+                        "'{}' requires signing in as a delegate, a chair or the secretariat",
+                        command.name()
+                    ),
+                });
+            }
+            false
+        }
     };
     if needs_secretariat && !actor.is_secretariat() {
         return Err(DomainError::Forbidden {

@@ -7,6 +7,7 @@ use crate::error::DomainError;
 use crate::event::{Change, PendingEvent};
 use time::Date;
 
+use crate::access::Actor;
 use crate::documents::{
     Declassification, Document, Relation, Restriction, Series, Submission, scope_of,
 };
@@ -15,6 +16,8 @@ use crate::model::{
     Body, Conference, ConferenceId, Delegate, Delegation, DelegationId, Group, GroupKind,
     Instrument, Member, Revision,
 };
+use crate::model::{GroupId, MemberId};
+use crate::negotiation::{Compilation, Decision, FollowUp, ProposalInput, Reading};
 use crate::projection::{Counter, counter_id, relation_target};
 use crate::projection::{DocKey, DocKind, DocSet};
 use crate::rights::{CredentialsStatus, RightsRule};
@@ -88,6 +91,147 @@ pub enum Command {
         /// The document.
         document: String,
     },
+    /// Submit a proposal on an instrument (numbered as a contribution).
+    SubmitProposal(ProposalInput),
+    /// Compile proposals into one negotiating text.
+    CompileDraft(Compilation),
+    /// Resolve a bracket by choosing one of its alternatives (from 1).
+    ResolveBracket {
+        /// The draft.
+        draft: String,
+        /// The bracket (`b3`).
+        bracket: String,
+        /// Which alternative, 1 for the first.
+        alternative: usize,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Replace a bracket with compromise wording.
+    ReplaceBracket {
+        /// The draft.
+        draft: String,
+        /// The bracket.
+        bracket: String,
+        /// The compromise, in inline notation.
+        text: String,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Open a bracket on agreed words, for the delegations that object.
+    OpenBracket {
+        /// The draft.
+        draft: String,
+        /// The provision (`resolves.2`).
+        provision: String,
+        /// The agreed words put in question (must occur once in the provision).
+        words: String,
+        /// The objectors' wording (empty: deletion).
+        #[serde(default)]
+        alternative: String,
+        /// Who objects.
+        sponsors: Vec<MemberId>,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Edit the agreed text of a draft (open brackets stay as they are).
+    EditDraft {
+        /// The draft.
+        draft: String,
+        /// The whole new text, in the notation.
+        text: String,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Withdraw a proposal, by its sponsors.
+    WithdrawProposal {
+        /// The proposal.
+        proposal: String,
+        /// Why, if they say.
+        #[serde(default)]
+        reason: Option<String>,
+    },
+    /// Withdraw one alternative of a bracket, by its sponsors.
+    WithdrawAlternative {
+        /// The draft.
+        draft: String,
+        /// The bracket.
+        bracket: String,
+        /// Which alternative, 1 for the first.
+        alternative: usize,
+        /// Why, if they say.
+        #[serde(default)]
+        reason: Option<String>,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Record a first or second reading of a draft.
+    RecordReading {
+        /// The draft.
+        draft: String,
+        /// Which reading.
+        reading: Reading,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Move a draft to another group.
+    MoveDraft {
+        /// The draft.
+        draft: String,
+        /// The group.
+        to: GroupId,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Split provisions off a draft into a new draft in another (or the same) group.
+    SplitDraft {
+        /// The draft.
+        draft: String,
+        /// The new draft's id.
+        id: String,
+        /// The provisions (paragraphs) to split off.
+        provisions: Vec<String>,
+        /// The group of the new draft.
+        to: GroupId,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Submit a group's report to the group it answers to.
+    SubmitReport {
+        /// The group.
+        group: GroupId,
+        /// The chair's narrative.
+        narrative: String,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Adopt a draft in its group, by consensus or recorded vote.
+    AdoptDraft {
+        /// The draft.
+        draft: String,
+        /// How.
+        decision: Decision,
+        /// The meeting.
+        #[serde(default)]
+        meeting: Option<String>,
+    },
+    /// Refer a matter to another organ, with a due date.
+    ReferFollowUp(FollowUp),
+    /// Close a follow-up with its outcome.
+    CloseFollowUp {
+        /// The follow-up.
+        id: String,
+        /// What became of it.
+        outcome: String,
+    },
 }
 
 impl Command {
@@ -109,6 +253,21 @@ impl Command {
             Self::RenewRestriction { .. } => "renew_restriction",
             Self::DeclassifyDocument { .. } => "declassify_document",
             Self::RecordLapsedRestriction { .. } => "record_lapsed_restriction",
+            Self::SubmitProposal(_) => "submit_proposal",
+            Self::CompileDraft(_) => "compile_draft",
+            Self::ResolveBracket { .. } => "resolve_bracket",
+            Self::ReplaceBracket { .. } => "replace_bracket",
+            Self::OpenBracket { .. } => "open_bracket",
+            Self::EditDraft { .. } => "edit_draft",
+            Self::WithdrawProposal { .. } => "withdraw_proposal",
+            Self::WithdrawAlternative { .. } => "withdraw_alternative",
+            Self::RecordReading { .. } => "record_reading",
+            Self::MoveDraft { .. } => "move_draft",
+            Self::SplitDraft { .. } => "split_draft",
+            Self::SubmitReport { .. } => "submit_report",
+            Self::AdoptDraft { .. } => "adopt_draft",
+            Self::ReferFollowUp(_) => "refer_follow_up",
+            Self::CloseFollowUp { .. } => "close_follow_up",
         }
     }
 }
@@ -194,6 +353,37 @@ pub fn reads(command: &Command) -> Vec<DocKey> {
         | Command::RecordLapsedRestriction { document } => {
             vec![DocKey::new(K::Document, document.as_str())]
         }
+        Command::SubmitProposal(p) => {
+            let mut keys = vec![
+                DocKey::new(K::Conference, p.conference.as_str()),
+                DocKey::new(K::Counter, counter_id(p.conference.as_str(), Series::Main)),
+                DocKey::new(K::Group, p.group.as_str()),
+            ];
+            for m in &p.sponsors {
+                keys.push(DocKey::new(K::Member, m.as_str()));
+                keys.push(DocKey::new(K::Delegation, format!("{}.{m}", p.conference)));
+            }
+            if let Some(i) = &p.instrument {
+                keys.push(DocKey::new(K::Instrument, i.as_str()));
+            }
+            keys
+        }
+        // The negotiation's decisions ask for what they need as they go (see
+        // `DomainError::MustRead`).
+        Command::CompileDraft(_)
+        | Command::ResolveBracket { .. }
+        | Command::ReplaceBracket { .. }
+        | Command::OpenBracket { .. }
+        | Command::EditDraft { .. }
+        | Command::WithdrawProposal { .. }
+        | Command::WithdrawAlternative { .. }
+        | Command::RecordReading { .. }
+        | Command::MoveDraft { .. }
+        | Command::SplitDraft { .. }
+        | Command::SubmitReport { .. }
+        | Command::AdoptDraft { .. }
+        | Command::ReferFollowUp(_)
+        | Command::CloseFollowUp { .. } => Vec::new(),
     }
 }
 
@@ -207,8 +397,125 @@ pub fn decide(
     docs: &DocSet,
     today: Date,
 ) -> Result<Vec<PendingEvent>, DomainError> {
+    decide_as(&Actor::system(), command, docs, today)
+}
+
+/// Like [`decide`], for `actor`: the negotiation's rights (who may propose, vote, resolve
+/// a bracket) depend on who asks and on the state, so they are checked here, and the
+/// actor is named in the negotiation's events.
+///
+/// # Errors
+/// The first rule the command breaks, naming the field; [`DomainError::Forbidden`] when
+/// the actor lacks the right; [`DomainError::MustRead`] when the decision needs documents
+/// not loaded yet (the store loads them and asks again).
+pub fn decide_as(
+    actor: &Actor,
+    command: &Command,
+    docs: &DocSet,
+    today: Date,
+) -> Result<Vec<PendingEvent>, DomainError> {
+    use crate::negotiation as n;
     use DocKind as K;
     let change = match command {
+        Command::SubmitProposal(p) => return n::submit_proposal(actor, p, docs, today),
+        Command::CompileDraft(c) => return n::compile(actor, c, docs),
+        Command::ResolveBracket {
+            draft,
+            bracket,
+            alternative,
+            meeting,
+        } => {
+            let step = n::TextStep::ResolveBracket {
+                bracket: bracket.clone(),
+                alternative: *alternative,
+            };
+            return n::revise(actor, draft, &step, meeting, docs);
+        }
+        Command::ReplaceBracket {
+            draft,
+            bracket,
+            text,
+            meeting,
+        } => {
+            let step = n::TextStep::ReplaceBracket {
+                bracket: bracket.clone(),
+                text: text.clone(),
+            };
+            return n::revise(actor, draft, &step, meeting, docs);
+        }
+        Command::OpenBracket {
+            draft,
+            provision,
+            words,
+            alternative,
+            sponsors,
+            meeting,
+        } => {
+            let step = n::TextStep::OpenBracket {
+                provision: provision.clone(),
+                words: words.clone(),
+                alternative: alternative.clone(),
+                sponsors: sponsors.clone(),
+            };
+            return n::revise(actor, draft, &step, meeting, docs);
+        }
+        Command::EditDraft {
+            draft,
+            text,
+            meeting,
+        } => {
+            let step = n::TextStep::EditText { text: text.clone() };
+            return n::revise(actor, draft, &step, meeting, docs);
+        }
+        Command::WithdrawProposal { proposal, reason } => {
+            return n::withdraw_proposal(actor, proposal, reason, docs);
+        }
+        Command::WithdrawAlternative {
+            draft,
+            bracket,
+            alternative,
+            reason,
+            meeting,
+        } => {
+            return n::withdraw_alternative(
+                actor,
+                draft,
+                bracket,
+                *alternative,
+                reason,
+                meeting,
+                docs,
+            );
+        }
+        Command::RecordReading {
+            draft,
+            reading,
+            meeting,
+        } => return n::record_reading(actor, draft, *reading, meeting, docs),
+        Command::MoveDraft { draft, to, meeting } => {
+            return n::move_draft(actor, draft, to, None, meeting, docs);
+        }
+        Command::SplitDraft {
+            draft,
+            id,
+            provisions,
+            to,
+            meeting,
+        } => return n::move_draft(actor, draft, to, Some((id, provisions)), meeting, docs),
+        Command::SubmitReport {
+            group,
+            narrative,
+            meeting,
+        } => return n::submit_report(actor, group, narrative, meeting, docs, today),
+        Command::AdoptDraft {
+            draft,
+            decision,
+            meeting,
+        } => return n::adopt(actor, draft, decision, meeting, docs, today),
+        Command::ReferFollowUp(f) => return n::refer(actor, f, docs),
+        Command::CloseFollowUp { id, outcome } => {
+            return n::close_follow_up(actor, id, outcome, docs, today);
+        }
         Command::EstablishBody(b) => {
             absent(docs, K::Body, b.id.as_str())?;
             name("name", &b.name)?;
@@ -302,6 +609,12 @@ pub fn decide(
             })?;
             name("citation", &r.citation)?;
             name("title", &r.title)?;
+            if r.draft.is_some() {
+                return Err(DomainError::invalid(
+                    "draft",
+                    "is set by the plenary's adoption of a draft, not by hand",
+                ));
+            }
             if r.text.trim().is_empty() {
                 return Err(DomainError::invalid("text", "must not be empty"));
             }
@@ -356,6 +669,15 @@ pub fn decide(
         }
         Command::AccreditDelegation(d) => {
             absent(docs, K::Delegation, d.id.as_str())?;
+            if d.id.as_str() != format!("{}.{}", d.conference, d.member) {
+                return Err(DomainError::invalid(
+                    "id",
+                    format!(
+                        "a delegation's id is '<conference>.<member>': '{}.{}'",
+                        d.conference, d.member
+                    ),
+                ));
+            }
             present(docs, K::Conference, d.conference.as_str())?;
             present(docs, K::Member, d.member.as_str())?;
             if d.credentials != CredentialsStatus::Pending {
@@ -497,7 +819,11 @@ fn document_of(docs: &DocSet, id: &str) -> Result<Document, DomainError> {
 }
 
 /// Numbers and checks a submission.
-fn submit(s: &Submission, docs: &DocSet, today: Date) -> Result<Vec<PendingEvent>, DomainError> {
+pub(crate) fn submit(
+    s: &Submission,
+    docs: &DocSet,
+    today: Date,
+) -> Result<Vec<PendingEvent>, DomainError> {
     use DocKind as K;
     let conference: Conference = docs
         .get(&DocKey::new(K::Conference, s.conference.as_str()))?

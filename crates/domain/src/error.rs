@@ -46,6 +46,13 @@ pub enum DomainError {
         /// What failed.
         detail: String,
     },
+    /// The decision needs documents that are not loaded yet. The store loads them and
+    /// asks again; this never reaches a user.
+    #[error("the decision needs documents that were not loaded: {keys:?}")]
+    MustRead {
+        /// What to load.
+        keys: Vec<crate::projection::DocKey>,
+    },
 }
 
 impl DomainError {
@@ -57,6 +64,7 @@ impl DomainError {
             Self::AlreadyExists { .. } => "already_exists",
             Self::Forbidden { .. } => "forbidden",
             Self::CorruptState { .. } => "corrupt_state",
+            Self::MustRead { .. } => "internal",
         }
     }
 

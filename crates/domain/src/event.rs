@@ -11,9 +11,14 @@ use uuid::Uuid;
 use crate::canonical::to_canonical_string;
 use crate::documents::{Declassification, Document, Restriction};
 use crate::error::DomainError;
+use crate::model::GroupId;
 use crate::model::{
     Body, Conference, ConferenceId, Delegate, Delegation, DelegationId, Group, Instrument, Member,
     Revision,
+};
+use crate::negotiation::{
+    Closure, Decision, Draft, FollowUp, Occasion, Operation, Outcome, Proposal, Reading, Report,
+    Tally, Withdrawal,
 };
 use crate::rights::{CredentialsStatus, RightsRule};
 
@@ -91,6 +96,102 @@ pub enum Change {
         on: time::Date,
         /// How.
         declassification: Declassification,
+    },
+    /// A proposal was submitted (its document is submitted in the same transaction).
+    /// Its content follows its document's restriction state.
+    #[serde(rename = "proposal.submitted")]
+    ProposalSubmitted(Proposal),
+    /// Proposals were compiled into a negotiating text.
+    #[serde(rename = "draft.compiled")]
+    DraftCompiled {
+        /// The new draft.
+        draft: Draft,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A draft's text changed by a negotiation step.
+    #[serde(rename = "draft.revised")]
+    DraftRevised {
+        /// The draft.
+        draft: String,
+        /// What was done.
+        operation: Operation,
+        /// The text after the step.
+        text: String,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A proposal was withdrawn by its sponsors; what it brought left the text.
+    #[serde(rename = "proposal.withdrawn")]
+    ProposalWithdrawn {
+        /// The proposal.
+        proposal: String,
+        /// What was withdrawn.
+        withdrawal: Withdrawal,
+        /// The draft's text after the withdrawal, when it had been compiled.
+        text: Option<String>,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A reading of a draft was held.
+    #[serde(rename = "draft.reading_recorded")]
+    ReadingRecorded {
+        /// The draft.
+        draft: String,
+        /// Which reading.
+        reading: Reading,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A draft moved to another group.
+    #[serde(rename = "draft.moved")]
+    DraftMoved {
+        /// The draft.
+        draft: String,
+        /// The group it moved to.
+        to: GroupId,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// Provisions were split off a draft into a new one.
+    #[serde(rename = "draft.split")]
+    DraftSplit {
+        /// The draft split.
+        draft: String,
+        /// Its text after the split.
+        text: String,
+        /// The new draft.
+        new: Draft,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A group reported to the group it answers to.
+    #[serde(rename = "report.submitted")]
+    ReportSubmitted(Report),
+    /// A group decided on a draft.
+    #[serde(rename = "draft.adopted")]
+    DraftAdopted {
+        /// The draft.
+        draft: String,
+        /// How the group decided.
+        decision: Decision,
+        /// The counts of a recorded vote.
+        tally: Option<Tally>,
+        /// What followed.
+        outcome: Outcome,
+        /// Who, where.
+        occasion: Occasion,
+    },
+    /// A matter was referred to another organ.
+    #[serde(rename = "follow_up.referred")]
+    FollowUpReferred(FollowUp),
+    /// A follow-up was closed.
+    #[serde(rename = "follow_up.closed")]
+    FollowUpClosed {
+        /// The follow-up.
+        id: String,
+        /// How.
+        closure: Closure,
     },
 }
 

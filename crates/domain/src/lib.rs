@@ -16,6 +16,7 @@ pub mod documents;
 pub mod error;
 pub mod event;
 pub mod model;
+pub mod negotiation;
 pub mod projection;
 pub mod rights;
 

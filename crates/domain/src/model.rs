@@ -341,6 +341,22 @@ pub enum InstrumentKind {
 }
 
 impl InstrumentKind {
+    /// Reads a citation word ("Resolution", "decision"), in any case.
+    pub fn parse(word: &str) -> Option<Self> {
+        [Self::Resolution, Self::Decision, Self::Recommendation]
+            .into_iter()
+            .find(|k| k.word().eq_ignore_ascii_case(word.trim()))
+    }
+
+    /// The short code used in ids: `res`, `dec`, `rec`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Resolution => "res",
+            Self::Decision => "dec",
+            Self::Recommendation => "rec",
+        }
+    }
+
     /// The word used in citations: "Resolution", "Decision", "Recommendation".
     pub fn word(self) -> &'static str {
         match self {
@@ -397,6 +413,9 @@ pub struct Revision {
     pub adopted_on: Option<Date>,
     /// The full text in Plenary's notation (see docs/notation.md).
     pub text: String,
+    /// The draft it was adopted from, when adopted on the platform (for provenance).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<String>,
 }
 
 #[cfg(test)]

@@ -37,11 +37,23 @@ pub enum DocKind {
     /// The next number of a conference's document series: `{"next": n}`, keyed
     /// `<conference>/<series>`.
     Counter,
+    /// [`crate::negotiation::Proposal`], keyed by its document's id.
+    Proposal,
+    /// [`crate::negotiation::Draft`]
+    Draft,
+    /// [`crate::negotiation::DraftVersion`], keyed `<draft>@<seq>`.
+    DraftVersion,
+    /// [`crate::negotiation::Report`], keyed by its document's id.
+    Report,
+    /// [`crate::negotiation::GroupRecord`], keyed by the group's id.
+    GroupRecord,
+    /// [`crate::negotiation::FollowUp`]
+    FollowUp,
 }
 
 impl DocKind {
     /// Every kind.
-    pub const ALL: [DocKind; 10] = [
+    pub const ALL: [DocKind; 16] = [
         Self::Body,
         Self::Conference,
         Self::Group,
@@ -52,6 +64,12 @@ impl DocKind {
         Self::Delegate,
         Self::Document,
         Self::Counter,
+        Self::Proposal,
+        Self::Draft,
+        Self::DraftVersion,
+        Self::Report,
+        Self::GroupRecord,
+        Self::FollowUp,
     ];
 
     /// The stored name of the kind.
@@ -67,6 +85,12 @@ impl DocKind {
             Self::Delegate => "delegate",
             Self::Document => "document",
             Self::Counter => "counter",
+            Self::Proposal => "proposal",
+            Self::Draft => "draft",
+            Self::DraftVersion => "draft_version",
+            Self::Report => "report",
+            Self::GroupRecord => "group_record",
+            Self::FollowUp => "follow_up",
         }
     }
 
@@ -210,7 +234,13 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
         Change::ConferenceConvened(c) => vec![DocKey::new(DocKind::Conference, c.id.as_str())],
         Change::GroupEstablished(g) => vec![DocKey::new(DocKind::Group, g.id.as_str())],
         Change::MemberAdmitted(m) => vec![DocKey::new(DocKind::Member, m.id.as_str())],
-        Change::InstrumentRegistered(i) => vec![DocKey::new(DocKind::Instrument, i.id.as_str())],
+        Change::InstrumentRegistered(i) => vec![
+            DocKey::new(DocKind::Instrument, i.id.as_str()),
+            DocKey::new(
+                DocKind::Counter,
+                crate::negotiation::numbers_id(i.body.as_str(), i.kind),
+            ),
+        ],
         Change::RevisionRecorded(r) => vec![
             DocKey::new(DocKind::Revision, r.id.as_str()),
             DocKey::new(DocKind::Instrument, r.instrument.as_str()),
@@ -241,6 +271,17 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
         | Change::DocumentDeclassified { document, .. } => {
             vec![DocKey::new(DocKind::Document, document.as_str())]
         }
+        Change::ProposalSubmitted(_)
+        | Change::DraftCompiled { .. }
+        | Change::DraftRevised { .. }
+        | Change::ProposalWithdrawn { .. }
+        | Change::ReadingRecorded { .. }
+        | Change::DraftMoved { .. }
+        | Change::DraftSplit { .. }
+        | Change::ReportSubmitted(_)
+        | Change::DraftAdopted { .. }
+        | Change::FollowUpReferred(_)
+        | Change::FollowUpClosed { .. } => crate::negotiation::projection::touches(change),
     }
 }
 
@@ -272,6 +313,14 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
             docs.put(DocKey::new(DocKind::Member, m.id.as_str()), parent, m, seq);
         }
         Change::InstrumentRegistered(i) => {
+            if let Ok(n) = i.number.parse::<u32>() {
+                let key = DocKey::new(
+                    DocKind::Counter,
+                    crate::negotiation::numbers_id(i.body.as_str(), i.kind),
+                );
+                let next = docs.get::<Counter>(&key)?.map_or(1, |c| c.next).max(n + 1);
+                docs.put(key, Some(i.body.to_string()), &Counter { next }, seq);
+            }
             let parent = Some(i.body.to_string());
             docs.put(
                 DocKey::new(DocKind::Instrument, i.id.as_str()),
@@ -391,6 +440,19 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
             let parent = Some(d.conference.to_string());
             docs.put(key, parent, &d, seq);
         }
+        Change::ProposalSubmitted(_)
+        | Change::DraftCompiled { .. }
+        | Change::DraftRevised { .. }
+        | Change::ProposalWithdrawn { .. }
+        | Change::ReadingRecorded { .. }
+        | Change::DraftMoved { .. }
+        | Change::DraftSplit { .. }
+        | Change::ReportSubmitted(_)
+        | Change::DraftAdopted { .. }
+        | Change::FollowUpReferred(_)
+        | Change::FollowUpClosed { .. } => {
+            crate::negotiation::projection::apply(docs, change, seq)?;
+        }
     }
     Ok(())
 }
@@ -419,7 +481,7 @@ pub fn relation_target(relation: &Relation) -> &str {
     }
 }
 
-fn required<T: DeserializeOwned>(docs: &DocSet, key: &DocKey) -> Result<T, DomainError> {
+pub(crate) fn required<T: DeserializeOwned>(docs: &DocSet, key: &DocKey) -> Result<T, DomainError> {
     docs.get(key)?.ok_or_else(|| DomainError::NotFound {
         kind: key.kind.as_str().into(),
         id: key.id.clone(),

@@ -21,6 +21,9 @@ use plenary_domain::projection::{self, Doc, DocKey, DocKind, DocSet};
 /// How many events a page of the log holds when the store reads it in order.
 pub const PAGE: u32 = 2000;
 
+/// How many times a decision may ask for more documents before the store gives up.
+const MAX_READ_ROUNDS: usize = 64;
+
 /// What can go wrong when storing or reading.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -270,7 +273,20 @@ impl Store {
             for key in step.reads {
                 load_into(tx.as_mut(), &mut docs, key).await?;
             }
-            let pending = (step.decide)(&docs)?;
+            // A decision may ask for more documents than `reads` named (the negotiation
+            // learns a draft's group from the draft); load them and ask again.
+            let mut rounds = 0;
+            let pending = loop {
+                match (step.decide)(&docs) {
+                    Err(DomainError::MustRead { keys }) if rounds < MAX_READ_ROUNDS => {
+                        for key in &keys {
+                            load_into(tx.as_mut(), &mut docs, key).await?;
+                        }
+                        rounds += 1;
+                    }
+                    other => break other?,
+                }
+            };
             for p in &pending {
                 for key in projection::touches(&p.change) {
                     load_into(tx.as_mut(), &mut docs, &key).await?;

@@ -99,6 +99,7 @@ impl From<DomainError> for Problem {
             DomainError::CorruptState { .. } => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Corrupt state")
             }
+            DomainError::MustRead { .. } => (StatusCode::INTERNAL_SERVER_ERROR, "Internal error"),
         };
         let mut p = Problem::new(status, e.code(), title, e.to_string());
         if let DomainError::InvalidField { field, .. } = &e {

@@ -656,6 +656,7 @@ fn instruments(body: &BodyId) -> std::result::Result<Vec<Command>, DomainError> 
                 previous: previous.replace(id),
                 adopted_on: Some(*adopted_on),
                 text: (*text).into(),
+                draft: None,
             }));
         }
     }

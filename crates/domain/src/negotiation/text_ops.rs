@@ -1,0 +1,472 @@
+//! Operations on a negotiating text (the `plenary_text` model): find, resolve, replace and
+//! open brackets, withdraw sponsors' alternatives, list what is still open.
+
+use plenary_text::merge::normalize;
+use plenary_text::{Alternative, Bracket, Inline, Instrument, NOC, Provision, Text};
+use serde::{Deserialize, Serialize};
+
+use crate::error::DomainError;
+
+/// An open bracket as reports and pages show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenBracket {
+    /// The bracket's identity in the text (`b3`).
+    pub id: String,
+    /// The provision it stands in (`None`: the opening or a footnote).
+    pub provision: Option<String>,
+    /// The provision's label (`b)`, `2`), when in a provision.
+    pub label: Option<String>,
+    /// The alternatives, with their sponsors.
+    pub alternatives: Vec<AlternativeText>,
+}
+
+/// One alternative of a bracket, its text in the notation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternativeText {
+    /// Who stands behind it (`NOC` marks the base wording).
+    pub sponsors: Vec<String>,
+    /// The wording (empty: deletion).
+    pub text: String,
+}
+
+impl AlternativeText {
+    fn of(a: &Alternative) -> Self {
+        Self {
+            sponsors: a.sponsors.clone(),
+            text: plenary_text::text_to_notation(&a.text),
+        }
+    }
+}
+
+/// An alternative that left the text because its sponsors withdrew it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftAlternative {
+    /// The bracket it stood in.
+    pub bracket: String,
+    /// The provision.
+    pub provision: Option<String>,
+    /// The sponsors who withdrew.
+    pub sponsors: Vec<String>,
+    /// The wording that left.
+    pub text: String,
+}
+
+/// Calls `f` with every text of the instrument and the provision it belongs to.
+fn each_text<'a>(inst: &'a Instrument, f: &mut dyn FnMut(Option<&'a Provision>, &'a Text)) {
+    fn walk<'a>(list: &'a [Provision], f: &mut dyn FnMut(Option<&'a Provision>, &'a Text)) {
+        for p in list {
+            f(Some(p), &p.text);
+            walk(&p.children, f);
+        }
+    }
+    f(None, &inst.opening);
+    for s in &inst.sections {
+        walk(&s.provisions, f);
+    }
+    for n in &inst.footnotes {
+        f(None, &n.text);
+    }
+}
+
+/// Calls `f` with every text of the instrument mutably, with its provision's identity.
+fn each_text_mut(inst: &mut Instrument, f: &mut dyn FnMut(Option<&str>, &mut Text)) {
+    fn walk(list: &mut [Provision], f: &mut dyn FnMut(Option<&str>, &mut Text)) {
+        for p in list {
+            f(Some(&p.id), &mut p.text);
+            walk(&mut p.children, f);
+        }
+    }
+    f(None, &mut inst.opening);
+    for s in &mut inst.sections {
+        walk(&mut s.provisions, f);
+    }
+    for n in &mut inst.footnotes {
+        f(None, &mut n.text);
+    }
+}
+
+/// Every bracket still open, in document order (outer before nested).
+pub fn open_brackets(inst: &Instrument) -> Vec<OpenBracket> {
+    fn walk(t: &Text, p: Option<&Provision>, out: &mut Vec<OpenBracket>) {
+        for i in &t.0 {
+            if let Inline::Bracket(b) = i {
+                out.push(OpenBracket {
+                    id: b.id.clone(),
+                    provision: p.map(|p| p.id.clone()),
+                    label: p.map(|p| p.label.clone()),
+                    alternatives: b.alternatives.iter().map(AlternativeText::of).collect(),
+                });
+                for a in &b.alternatives {
+                    walk(&a.text, p, out);
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    each_text(inst, &mut |p, t| walk(t, p, &mut out));
+    out
+}
+
+/// Finds a bracket by identity.
+pub fn find_bracket<'a>(inst: &'a Instrument, id: &str) -> Option<&'a Bracket> {
+    plenary_text::brackets_of(inst)
+        .into_iter()
+        .find(|b| b.id == id)
+}
+
+/// Replaces the bracket `id` by `replacement` (an alternative's text or compromise
+/// wording) and returns the bracket as it was.
+///
+/// # Errors
+/// When no open bracket has that identity.
+pub fn replace_bracket(
+    inst: &mut Instrument,
+    id: &str,
+    replacement: &Text,
+) -> Result<Bracket, DomainError> {
+    fn in_text(t: &mut Text, id: &str, replacement: &Text) -> Option<Bracket> {
+        for k in 0..t.0.len() {
+            let hit = matches!(&t.0[k], Inline::Bracket(b) if b.id == id);
+            if hit {
+                let Inline::Bracket(old) = t.0.remove(k) else {
+                    return None;
+                };
+                for (j, inline) in replacement.0.iter().enumerate() {
+                    t.0.insert(k + j, inline.clone());
+                }
+                *t = normalize(t);
+                return Some(old);
+            }
+            if let Inline::Bracket(b) = &mut t.0[k] {
+                for a in &mut b.alternatives {
+                    if let Some(found) = in_text(&mut a.text, id, replacement) {
+                        return Some(found);
+                    }
+                }
+            }
+        }
+        None
+    }
+    let mut found = None;
+    each_text_mut(inst, &mut |_, t| {
+        if found.is_none() {
+            found = in_text(t, id, replacement);
+        }
+    });
+    found.ok_or_else(|| DomainError::invalid("bracket", format!("no open bracket '{id}'")))
+}
+
+/// Puts a bracket around the agreed words `words` of provision `provision`: the words as
+/// they stand become the `NOC` alternative, `alternative` (possibly empty: deletion) the
+/// objecting sponsors' one.
+///
+/// # Errors
+/// When the provision does not exist, or the words are not found exactly once in its
+/// agreed (unbracketed) text.
+pub fn open_bracket(
+    inst: &mut Instrument,
+    provision: &str,
+    words: &str,
+    alternative: Text,
+    sponsors: Vec<String>,
+    id: String,
+) -> Result<(), DomainError> {
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    if words.is_empty() {
+        return Err(DomainError::invalid("words", "must not be empty"));
+    }
+    let mut outcome: Option<Result<(), DomainError>> = None;
+    each_text_mut(inst, &mut |p, t| {
+        if p != Some(provision) || outcome.is_some() {
+            return;
+        }
+        let hits: Vec<(usize, usize)> =
+            t.0.iter()
+                .enumerate()
+                .filter_map(|(k, i)| match i {
+                    Inline::Run { text } => Some(
+                        text.match_indices(&words)
+                            .map(|(at, _)| (k, at))
+                            .collect::<Vec<_>>(),
+                    ),
+                    _ => None,
+                })
+                .flatten()
+                .collect();
+        outcome = Some(match hits.as_slice() {
+            [] => Err(DomainError::invalid(
+                "words",
+                format!("'{words}' is not in the agreed text of {provision}"),
+            )),
+            [(k, at)] => {
+                let Inline::Run { text } = &t.0[*k] else {
+                    return;
+                };
+                let before = text[..*at].to_owned();
+                let after = text[at + words.len()..].to_owned();
+                let bracket = Inline::Bracket(Bracket {
+                    id: id.clone(),
+                    alternatives: vec![
+                        Alternative {
+                            sponsors: vec![NOC.to_owned()],
+                            text: Text::plain(&words),
+                        },
+                        Alternative {
+                            sponsors: sponsors.clone(),
+                            text: alternative.clone(),
+                        },
+                    ],
+                });
+                let mut replacement = Vec::new();
+                if !before.is_empty() {
+                    replacement.push(Inline::Run { text: before });
+                }
+                replacement.push(bracket);
+                if !after.is_empty() {
+                    replacement.push(Inline::Run { text: after });
+                }
+                t.0.splice(*k..=*k, replacement);
+                Ok(())
+            }
+            _ => Err(DomainError::invalid(
+                "words",
+                format!(
+                    "'{words}' occurs {} times in {provision}; give enough words to mark one place",
+                    hits.len()
+                ),
+            )),
+        });
+    });
+    outcome.unwrap_or_else(|| {
+        Err(DomainError::invalid(
+            "provision",
+            format!("no provision '{provision}' in the draft"),
+        ))
+    })
+}
+
+/// Withdraws `sponsors`' support from every alternative. An alternative left with no
+/// sponsor leaves the text (and is returned); a bracket left with only the base wording
+/// (`NOC`) goes back to that wording; a bracket left with no alternative disappears, and
+/// so does a provision that was not in `base` and is left without words.
+pub fn withdraw_sponsors(
+    inst: &mut Instrument,
+    sponsors: &[String],
+    base: Option<&Instrument>,
+) -> Vec<LeftAlternative> {
+    withdraw(inst, sponsors, base, None)
+}
+
+/// Like [`withdraw_sponsors`], from one alternative only (`bracket`, index from 0).
+pub fn withdraw_from_alternative(
+    inst: &mut Instrument,
+    sponsors: &[String],
+    bracket: &str,
+    alternative: usize,
+) -> Vec<LeftAlternative> {
+    withdraw(inst, sponsors, None, Some((bracket, alternative)))
+}
+
+fn withdraw(
+    inst: &mut Instrument,
+    sponsors: &[String],
+    base: Option<&Instrument>,
+    only: Option<(&str, usize)>,
+) -> Vec<LeftAlternative> {
+    fn in_text(
+        t: &mut Text,
+        provision: Option<&str>,
+        sponsors: &[String],
+        only: Option<(&str, usize)>,
+        left: &mut Vec<LeftAlternative>,
+    ) {
+        let mut k = 0;
+        while k < t.0.len() {
+            let mut collapse: Option<Text> = None;
+            if let Inline::Bracket(b) = &mut t.0[k] {
+                for a in &mut b.alternatives {
+                    in_text(&mut a.text, provision, sponsors, only, left);
+                }
+                let before = b.alternatives.len();
+                let mut kept = Vec::new();
+                for (k, mut a) in std::mem::take(&mut b.alternatives).into_iter().enumerate() {
+                    if only.is_some_and(|(id, n)| id != b.id || n != k) {
+                        kept.push(a);
+                        continue;
+                    }
+                    let withdrawing: Vec<String> = a
+                        .sponsors
+                        .iter()
+                        .filter(|s| sponsors.contains(s))
+                        .cloned()
+                        .collect();
+                    a.sponsors.retain(|s| !sponsors.contains(s));
+                    if a.sponsors.is_empty() {
+                        left.push(LeftAlternative {
+                            bracket: b.id.clone(),
+                            provision: provision.map(str::to_owned),
+                            sponsors: withdrawing,
+                            text: plenary_text::text_to_notation(&a.text),
+                        });
+                    } else {
+                        kept.push(a);
+                    }
+                }
+                b.alternatives = kept;
+                let changed = b.alternatives.len() != before;
+                if b.alternatives.is_empty() {
+                    collapse = Some(Text::default());
+                } else if changed
+                    && b.alternatives.len() == 1
+                    && b.alternatives[0].sponsors.iter().any(|s| s == NOC)
+                {
+                    collapse = Some(b.alternatives[0].text.clone());
+                }
+            }
+            match collapse {
+                Some(words) => {
+                    t.0.remove(k);
+                    let n = words.0.len();
+                    for (j, inline) in words.0.into_iter().enumerate() {
+                        t.0.insert(k + j, inline);
+                    }
+                    k += n;
+                }
+                None => k += 1,
+            }
+        }
+        *t = normalize(t);
+    }
+    let mut left = Vec::new();
+    each_text_mut(inst, &mut |p, t| in_text(t, p, sponsors, only, &mut left));
+    if !left.is_empty() {
+        let in_base = |id: &str| base.is_some_and(|b| b.provision(id).is_some());
+        fn prune(list: &mut Vec<Provision>, in_base: &dyn Fn(&str) -> bool) {
+            for p in list.iter_mut() {
+                prune(&mut p.children, in_base);
+            }
+            list.retain(|p| !(p.text.is_empty() && p.children.is_empty() && !in_base(&p.id)));
+        }
+        for s in &mut inst.sections {
+            prune(&mut s.provisions, &in_base);
+        }
+        inst.sections.retain(|s| {
+            !s.provisions.is_empty()
+                || base.is_some_and(|b| b.sections.iter().any(|x| x.heading == s.heading))
+        });
+    }
+    left
+}
+
+/// The brackets of a text, for checking that an edit of agreed text leaves them alone.
+pub fn bracket_set(inst: &Instrument) -> Vec<Bracket> {
+    let mut all: Vec<Bracket> = plenary_text::brackets_of(inst)
+        .into_iter()
+        .cloned()
+        .collect();
+    all.sort_by(|a, b| a.id.cmp(&b.id));
+    all
+}
+
+/// The next free bracket identity (`b<n>`, above every one in use).
+pub fn next_bracket_id(inst: &Instrument) -> String {
+    let max = plenary_text::brackets_of(inst)
+        .iter()
+        .filter_map(|b| b.id.strip_prefix('b').and_then(|n| n.parse::<usize>().ok()))
+        .max()
+        .unwrap_or(0);
+    plenary_text::default_bracket_id(max + 1)
+}
+
+/// Parses a fragment of inline notation (an alternative's or a compromise's wording).
+///
+/// # Errors
+/// When the notation does not parse; the error names `field`.
+pub fn parse_inline(field: &str, src: &str) -> Result<Text, DomainError> {
+    if src.trim().is_empty() {
+        return Ok(Text::default());
+    }
+    let doc = format!("Draft 0\nFragment\n\n## resolves\n1 {}\n", src.trim());
+    let inst = plenary_text::parse(&doc)
+        .map_err(|e| DomainError::invalid(field, format!("does not parse: {}", e.message)))?;
+    let text = inst
+        .sections
+        .first()
+        .and_then(|s| s.provisions.first())
+        .filter(|p| p.children.is_empty())
+        .map(|p| p.text.clone())
+        .ok_or_else(|| DomainError::invalid(field, "must be one run of words, not paragraphs"))?;
+    Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn draft() -> Instrument {
+        plenary_text::parse(
+            "Resolution 1\nT\n\n## resolves\n1 to [{NOC} explore | {USA} study] the matter [{RCC} now | {KOR} later];\n2 to report to the Council;\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn resolving_a_bracket_keeps_the_chosen_words_in_agreed_text() {
+        let mut d = draft();
+        let b = find_bracket(&d, "b1").unwrap().clone();
+        replace_bracket(&mut d, "b1", &b.alternatives[1].text).unwrap();
+        let p = d.provision("resolves.1").unwrap();
+        assert!(plenary_text::text_to_notation(&p.text).starts_with("to study the matter ["));
+        assert_eq!(open_brackets(&d).len(), 1);
+        assert_eq!(
+            open_brackets(&d)[0].id,
+            "b2",
+            "other brackets keep their identity"
+        );
+    }
+
+    #[test]
+    fn withdrawing_the_only_change_restores_the_base_wording() {
+        let mut d = draft();
+        let left = withdraw_sponsors(&mut d, &["USA".to_owned()], None);
+        assert_eq!(left.len(), 1);
+        assert_eq!(left[0].text, "study");
+        let p = d.provision("resolves.1").unwrap();
+        assert!(plenary_text::text_to_notation(&p.text).starts_with("to explore the matter ["));
+    }
+
+    #[test]
+    fn a_bracket_with_one_sponsored_alternative_left_stays_open() {
+        let mut d = draft();
+        withdraw_sponsors(&mut d, &["RCC".to_owned()], None);
+        let open = open_brackets(&d);
+        assert_eq!(open.len(), 2);
+        assert_eq!(open[1].alternatives.len(), 1);
+        assert_eq!(open[1].alternatives[0].sponsors, ["KOR"]);
+    }
+
+    #[test]
+    fn opening_a_bracket_needs_words_that_occur_once() {
+        let mut d = draft();
+        let err = open_bracket(
+            &mut d,
+            "resolves.2",
+            "the",
+            Text::default(),
+            vec!["CHN".into()],
+            "b9".into(),
+        );
+        assert!(err.is_ok(), "'the' occurs once in resolves.2");
+        let mut d = draft();
+        let err = open_bracket(
+            &mut d,
+            "resolves.2",
+            "Parliament",
+            Text::default(),
+            vec!["CHN".into()],
+            "b9".into(),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("not in the agreed text"), "{err}");
+    }
+}
