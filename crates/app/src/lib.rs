@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod negotiation;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -79,6 +80,8 @@ pub struct ReportingStatus {
     pub due_on: time::Date,
     /// Whether the due date has passed without the report.
     pub overdue: bool,
+    /// The report that fulfilled it (its symbol), once submitted.
+    pub fulfilled_by: Option<String>,
 }
 
 /// One row of a group's rights matrix.
@@ -421,12 +424,18 @@ impl App {
     ) -> Result<Vec<ReportingStatus>> {
         let today = today();
         let groups = self.groups(reader, conference).await?;
+        let reports = self.reports(reader, conference).await?;
         Ok(groups
             .into_iter()
             .filter_map(|g| {
                 let duty = g.reporting?;
+                let fulfilled_by = reports
+                    .iter()
+                    .find(|r| r.group == g.id && r.to == duty.to)
+                    .map(|r| r.symbol.clone());
                 Some(ReportingStatus {
-                    overdue: duty.due_on < today,
+                    overdue: duty.due_on < today && fulfilled_by.is_none(),
+                    fulfilled_by,
                     group: g.id,
                     group_name: g.name,
                     to: duty.to,

@@ -9,6 +9,7 @@ use plenary_domain::DomainError;
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
 use plenary_domain::model::{Body, BodyId, GroupKind, GroupVisibility, MemberCategory, Region};
+use plenary_domain::negotiation::DraftState;
 use plenary_store::Verification;
 use plenary_store_postgres::testing::PostgresHarness;
 
@@ -36,14 +37,12 @@ impl TestApp {
 }
 
 #[tokio::test]
-async fn every_demo_command_is_one_event_on_the_log() {
+async fn every_demo_command_is_one_event_on_the_log_and_the_negotiations_name_their_actors() {
     let t = TestApp::with_demo().await;
     let count = t.event_count().await;
     let today = time::OffsetDateTime::now_utc().date();
-    assert_eq!(
-        count as usize,
-        demo::commands().unwrap().len() + demo::documents(today).unwrap().len()
-    );
+    let world = demo::commands().unwrap().len() + demo::documents(today).unwrap().len();
+    assert!(count as usize > world, "the negotiations follow the world");
     let mut events = Vec::new();
     while let Some(page) = Some(
         t.app
@@ -56,12 +55,30 @@ async fn every_demo_command_is_one_event_on_the_log() {
         events.extend(page);
     }
     assert_eq!(events.len() as i64, count);
-    assert!(
-        events
-            .iter()
-            .all(|e| e.actor == "system" && e.payload.is_some())
-    );
-    let public = t.app.events(&Actor::anonymous(), 0, 1000).await.unwrap();
+    assert!(events.iter().all(|e| e.payload.is_some()));
+    assert!(events[..world].iter().all(|e| e.actor == "system"));
+    let actors: std::collections::BTreeSet<&str> =
+        events[world..].iter().map(|e| e.actor.as_str()).collect();
+    for who in [
+        "demo-secretariat",
+        "demo-delegate-bra",
+        "demo-chair-adhoc-internet",
+        "demo-chair-wg-pl",
+        "demo-chair-pl",
+    ] {
+        assert!(actors.contains(who), "{who} acts in the demo: {actors:?}");
+    }
+    let mut public = Vec::new();
+    while let Some(page) = Some(
+        t.app
+            .events(&Actor::anonymous(), public.len() as i64, 1000)
+            .await
+            .unwrap(),
+    )
+    .filter(|p| !p.is_empty())
+    {
+        public.extend(page);
+    }
     let withheld = public.iter().filter(|e| e.payload.is_none()).count();
     assert_eq!(
         withheld, 2,
@@ -158,7 +175,7 @@ async fn demo_has_the_committees_and_closed_ad_hoc_groups_that_owe_reports() {
 }
 
 #[tokio::test]
-async fn demo_resolutions_have_an_earlier_and_a_busan_revision() {
+async fn demo_resolutions_show_every_state_from_bracketed_to_adopted() {
     let t = TestApp::with_demo().await;
     let instruments = t
         .app
@@ -170,7 +187,16 @@ async fn demo_resolutions_have_an_earlier_and_a_busan_revision() {
         assert!(numbers.contains(&n), "missing Resolution {n}");
     }
     for i in &instruments {
-        assert_eq!(i.revisions.len(), 2, "{}", i.id);
+        let under_negotiation = ["130", "133"].contains(&i.number.as_str());
+        assert_eq!(
+            i.revisions.len(),
+            if under_negotiation { 1 } else { 2 },
+            "{}",
+            i.id
+        );
+        if under_negotiation {
+            continue;
+        }
         assert!(
             i.revisions[1].citation.ends_with("(Rev. Busan, 2014)"),
             "{}",
@@ -184,7 +210,35 @@ async fn demo_resolutions_have_an_earlier_and_a_busan_revision() {
             .unwrap();
         assert_eq!(latest.previous.as_ref(), Some(&i.revisions[0].id));
         plenary_text::parse(&latest.text).expect("stored text parses");
+        assert_eq!(
+            latest.draft.is_some(),
+            i.number == "102",
+            "102 was adopted from a draft"
+        );
     }
+    let drafts = t
+        .app
+        .drafts(&Actor::anonymous(), demo::CONFERENCE)
+        .await
+        .unwrap();
+    let state = |id: &str| drafts.iter().find(|d| d.id == id).unwrap();
+    assert!(matches!(
+        state("pp-14.dt-res-102").state,
+        DraftState::Adopted { .. }
+    ));
+    let reported = state("pp-14.dt-res-130");
+    assert_eq!(reported.reports.len(), 1);
+    assert!(reported.text.contains('['), "reported with its brackets");
+    let bracketed = state("pp-14.dt-res-133");
+    assert_eq!(bracketed.group.as_str(), "pp-14.adhoc-internet");
+    assert!(bracketed.text.contains('['));
+    let follow_ups = t
+        .app
+        .follow_ups(&Actor::anonymous(), demo::CONFERENCE)
+        .await
+        .unwrap();
+    assert_eq!(follow_ups.len(), 1);
+    assert!(follow_ups[0].closed.is_none());
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 
 mod akn_cmd;
 mod config;
+mod exec_cmd;
 mod text_cmd;
 
 use std::net::SocketAddr;
@@ -54,6 +55,16 @@ enum Command {
     Merge(text_cmd::MergeArgs),
     /// Convert between Akoma Ntoso, the notation and JSON.
     Convert(akn_cmd::ConvertArgs),
+    /// Run commands from a JSON Lines file as the secretariat, all or nothing.
+    Exec(ExecCommand),
+}
+
+#[derive(Args, Debug)]
+struct ExecCommand {
+    #[command(flatten)]
+    store: StoreArgs,
+    #[command(flatten)]
+    exec: exec_cmd::ExecArgs,
 }
 
 /// Where the record is.
@@ -267,6 +278,11 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
             let store = open(&target, true).await?;
             let events = store.rebuild_views().await?;
             println!("views rebuilt from {events} events");
+        }
+        Command::Exec(a) => {
+            let target = config::target(a.store.data_dir, a.store.database_url, file)?;
+            let app = App::new(open(&target, true).await?);
+            exec_cmd::exec(&app, &a.exec).await?;
         }
         Command::Diff(_) | Command::Merge(_) | Command::Convert(_) => {
             unreachable!("handled without a runtime")

@@ -270,3 +270,60 @@ fn admin_creates_a_secretariat_account_from_a_password_on_stdin() {
     );
     assert!(!stdout(&run(&["admin", "--data-dir", data, "list-users"])).contains("sec.second"));
 }
+
+#[test]
+fn exec_records_a_script_of_commands_or_names_the_bad_line_and_records_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let script = dir.path().join("setup.jsonl");
+    let body = r#"{"command":"establish_body","input":{"id":"wsis","name":"World Summit on the Information Society","acronym":"WSIS"}}"#;
+    std::fs::write(
+        &script,
+        format!(
+            "# set up\n{body}\n{{\"command\":\"establish_body\",\"input\":{{\"id\":\"x\"}}}}\n"
+        ),
+    )
+    .unwrap();
+    let out = run(&["exec", "--data-dir", data, script.to_str().unwrap()]);
+    assert_ne!(out.status.code(), Some(0), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(err.contains("setup.jsonl:3"), "names the line: {err}");
+    let out = run(&["verify", "--data-dir", data]);
+    assert!(
+        stdout(&out).contains("intact: 0 events"),
+        "nothing recorded: {}",
+        stdout(&out)
+    );
+
+    std::fs::write(&script, format!("{body}\n")).unwrap();
+    let out = run(&[
+        "exec",
+        "--data-dir",
+        data,
+        "--actor",
+        "sec.staff",
+        script.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(
+        stdout(&out).contains("1 commands recorded as 1 events"),
+        "{}",
+        stdout(&out)
+    );
+    // The same script again is refused by the domain, naming the command, and writes
+    // nothing.
+    let out = run(&["exec", "--data-dir", data, script.to_str().unwrap()]);
+    assert_ne!(out.status.code(), Some(0));
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("nothing was recorded") && err.contains("exists already"),
+        "{err}"
+    );
+    let out = run(&["verify", "--data-dir", data]);
+    assert!(
+        stdout(&out).contains("intact: 1 events"),
+        "{}",
+        stdout(&out)
+    );
+}

@@ -126,7 +126,7 @@ pub(crate) async fn writer(state: &WebState, headers: &HeaderMap) -> Result<Acto
 }
 
 /// The found item as JSON, or a 404 problem naming what was asked for.
-fn found_or_404<T: serde::Serialize>(
+pub(crate) fn found_or_404<T: serde::Serialize>(
     found: Option<T>,
     what: &str,
     id: &str,
@@ -188,7 +188,11 @@ async fn revision(
     found_or_404(s.app.revision(&who, &id).await?, "revision", &id)
 }
 
-async fn existing_conference(s: &WebState, who: &Actor, id: &str) -> Result<(), Problem> {
+pub(crate) async fn existing_conference(
+    s: &WebState,
+    who: &Actor,
+    id: &str,
+) -> Result<(), Problem> {
     match s.app.conference(who, id).await? {
         Some(_) => Ok(()),
         None => Err(Problem::not_found(&format!("conference '{id}'"))),
@@ -340,7 +344,7 @@ async fn live(
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }
 
-fn invalid(field: &str, rule: &str) -> Problem {
+pub(crate) fn invalid(field: &str, rule: &str) -> Problem {
     let mut p = Problem::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         "invalid_field",

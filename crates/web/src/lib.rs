@@ -6,6 +6,7 @@
 
 mod api;
 mod etag;
+mod negotiation;
 mod pages;
 mod problem;
 mod session;
@@ -51,7 +52,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(pages::routes())
-        .nest("/api/v1", api::routes().merge(session::routes()))
+        .nest(
+            "/api/v1",
+            api::routes()
+                .merge(session::routes())
+                .merge(negotiation::routes()),
+        )
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             etag::conditional_get,

@@ -172,12 +172,53 @@ async fn writes_without_the_secretariat_role_are_forbidden() {
 }
 
 #[tokio::test]
+async fn a_draft_as_of_a_bad_point_is_refused_naming_the_parameter() {
+    let t = TestWeb::new().await;
+    for (path, field) in [
+        ("/api/v1/drafts/pp-14.dt-res-102?as_of=abc", Some("as_of")),
+        ("/api/v1/drafts/pp-14.dt-res-102?as_of=-4", Some("as_of")),
+        ("/api/v1/drafts/pp-14.dt-res-102?at=yesterday", Some("at")),
+        (
+            "/api/v1/drafts/pp-14.dt-res-102?as_of=3&at=2014-10-20T00:00:00Z",
+            Some("as_of"),
+        ),
+        ("/api/v1/drafts/pp-14.dt-res-102?colour=red", None),
+    ] {
+        let (status, ctype, body) = t
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        assert!(status.is_client_error(), "{path}: {status}");
+        assert_eq!(ctype, "application/problem+json", "{path}");
+        if let Some(field) = field {
+            assert_eq!(problem(&body)["field"], field, "{path}: {body}");
+        }
+    }
+    // Before its compilation a draft did not exist: 404.
+    let (status, _, _) = t
+        .send(
+            Request::get("/api/v1/drafts/pp-14.dt-res-102?as_of=1")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn unknown_ids_are_404_problems() {
     let t = TestWeb::new().await;
     for path in [
         "/api/v1/conferences/nope",
         "/api/v1/revisions/nope",
         "/api/v1/conferences/nope/groups",
+        "/api/v1/proposals/nope",
+        "/api/v1/drafts/nope",
+        "/api/v1/drafts/nope?as_of=3",
+        "/api/v1/drafts/nope/versions",
+        "/api/v1/reports/nope",
+        "/api/v1/groups/nope/record",
+        "/api/v1/conferences/nope/drafts",
+        "/api/v1/revisions/nope/blame",
     ] {
         let (status, ctype, _) = t
             .send(Request::get(path).body(Body::empty()).unwrap())
@@ -455,6 +496,16 @@ async fn authorization_matrix_every_endpoint_for_every_role() {
         "/api/v1/groups/pp-14.com5/rights",
         "/api/v1/events",
         "/api/v1/chain/head",
+        "/api/v1/conferences/pp-14/proposals",
+        "/api/v1/proposals/pp-14.main-1",
+        "/api/v1/conferences/pp-14/drafts",
+        "/api/v1/drafts/pp-14.dt-res-102",
+        "/api/v1/drafts/pp-14.dt-res-102?as_of=700",
+        "/api/v1/drafts/pp-14.dt-res-102/versions",
+        "/api/v1/conferences/pp-14/reports",
+        "/api/v1/groups/pp-14.adhoc-internet/record",
+        "/api/v1/conferences/pp-14/follow-ups",
+        "/api/v1/revisions/itu.res-102.busan-2014/blame",
         "/",
         "/conferences/pp-14",
     ];
@@ -494,6 +545,35 @@ async fn authorization_matrix_every_endpoint_for_every_role() {
         assert_eq!(
             t.events().await,
             before + i64::from(secretariat(who)),
+            "{who}: a refusal writes nothing"
+        );
+        // A negotiation write: the chair of the group or the secretariat may refer a
+        // matter; nobody else.
+        let before = t.events().await;
+        let cmd = format!(
+            r#"{{"command":"refer_follow_up","input":{{"id":"pp-14.fu-{}","conference":"pp-14","group":"pp-14.com5","matter":"A matter","referred_to":"ITU Council","due_on":"2015-06-30"}}}}"#,
+            who.replace('.', "-")
+        );
+        let (status, _, _) = t
+            .send(
+                auth(
+                    Request::post("/api/v1/commands")
+                        .header(header::CONTENT_TYPE, "application/json"),
+                )
+                .body(Body::from(cmd))
+                .unwrap(),
+            )
+            .await;
+        let allowed = secretariat(who) || *who == "chair.com5";
+        let expected = if allowed {
+            StatusCode::CREATED
+        } else {
+            StatusCode::FORBIDDEN
+        };
+        assert_eq!(status, expected, "{who} POST refer_follow_up");
+        assert_eq!(
+            t.events().await,
+            before + i64::from(allowed),
             "{who}: a refusal writes nothing"
         );
         let (status, _, _) = t

@@ -21,12 +21,21 @@ use time::macros::date;
 
 use crate::{App, Result};
 
+mod negotiation;
+
 /// The demo body's id.
 pub const BODY: &str = "itu";
 /// The demo conference's id.
 pub const CONFERENCE: &str = "pp-14";
 
 const MEMBER_STATES: &str = include_str!("member_states.tsv");
+
+/// The RCC's illustrative proposals on Resolution 102 (Rev. Guadalajara, 2010).
+pub const RES102_PROPOSAL_RCC: &str = include_str!("texts/res102-proposal-rcc.txt");
+/// CITEL's illustrative proposals on Resolution 102 (Rev. Guadalajara, 2010).
+pub const RES102_PROPOSAL_CITEL: &str = include_str!("texts/res102-proposal-citel.txt");
+/// Brazil's illustrative proposal on privacy in Resolution 102 (Rev. Guadalajara, 2010).
+pub const RES102_PROPOSAL_BRA: &str = include_str!("texts/res102-proposal-bra.txt");
 
 /// One revision of a demo resolution: its file name, text and date of adoption.
 type DemoRevision = (&'static str, &'static str, Date);
@@ -65,48 +74,27 @@ const RESOLUTIONS: &[(&str, &[DemoRevision])] = &[
     ),
     (
         "102",
-        &[
-            (
-                "res102-guadalajara-2010",
-                include_str!("../../../../examples/res102-guadalajara-2010.txt"),
-                date!(2010 - 10 - 22),
-            ),
-            (
-                "res102-busan-2014",
-                include_str!("../../../../examples/res102-busan-2014.txt"),
-                date!(2014 - 11 - 07),
-            ),
-        ],
+        &[(
+            "res102-guadalajara-2010",
+            include_str!("../../../../examples/res102-guadalajara-2010.txt"),
+            date!(2010 - 10 - 22),
+        )],
     ),
     (
         "130",
-        &[
-            (
-                "res130-guadalajara-2010",
-                include_str!("texts/res130-guadalajara-2010.txt"),
-                date!(2010 - 10 - 22),
-            ),
-            (
-                "res130-busan-2014",
-                include_str!("texts/res130-busan-2014.txt"),
-                date!(2014 - 11 - 07),
-            ),
-        ],
+        &[(
+            "res130-guadalajara-2010",
+            include_str!("texts/res130-guadalajara-2010.txt"),
+            date!(2010 - 10 - 22),
+        )],
     ),
     (
         "133",
-        &[
-            (
-                "res133-guadalajara-2010",
-                include_str!("texts/res133-guadalajara-2010.txt"),
-                date!(2010 - 10 - 22),
-            ),
-            (
-                "res133-busan-2014",
-                include_str!("texts/res133-busan-2014.txt"),
-                date!(2014 - 11 - 07),
-            ),
-        ],
+        &[(
+            "res133-guadalajara-2010",
+            include_str!("texts/res133-guadalajara-2010.txt"),
+            date!(2010 - 10 - 22),
+        )],
     ),
     (
         "175",
@@ -243,22 +231,6 @@ pub fn documents(today: Date) -> std::result::Result<Vec<Command>, DomainError> 
         };
     let review = today + time::Duration::days(180);
     let mut out = vec![
-        Command::SubmitDocument(submission(
-            Series::Main,
-            DocumentKind::Contribution,
-            "Proposals for the work of the conference: Resolution 102",
-            &["bra"],
-            Some("wg-pl"),
-            "Illustrative contribution written for Plenary's demo: proposes that Resolution 102 recognize the right to privacy online.",
-        )?),
-        Command::SubmitDocument(submission(
-            Series::Main,
-            DocumentKind::Contribution,
-            "Common proposals of the RCC Administrations: Resolution 102",
-            &["rcc"],
-            Some("wg-pl"),
-            "Illustrative contribution written for Plenary's demo: proposes a stronger role for Member States in Internet governance.",
-        )?),
         Command::SubmitDocument(submission(
             Series::Temporary,
             DocumentKind::Temporary,
@@ -663,14 +635,17 @@ fn instruments(body: &BodyId) -> std::result::Result<Vec<Command>, DomainError> 
     Ok(out)
 }
 
-/// Loads the demo into an empty store, in one transaction. Returns the number of events.
+/// Loads the demo into an empty store: the world in one transaction, then the
+/// negotiations step by step, each by its chair or sponsor. Returns the number of events.
 ///
 /// # Errors
 /// When the store is not empty (the demo's ids exist already) or fails.
 pub async fn load(app: &App) -> Result<usize> {
     let mut commands = commands()?;
     commands.extend(documents(time::OffsetDateTime::now_utc().date())?);
-    let events = app.execute_all(&Actor::system(), &commands).await?;
-    tracing::info!(events = events.len(), "demo conference loaded");
-    Ok(events.len())
+    app.execute_all(&Actor::system(), &commands).await?;
+    negotiation::run(app).await?;
+    let events = app.head().await?.seq;
+    tracing::info!(events, "demo conference loaded");
+    Ok(usize::try_from(events).unwrap_or(usize::MAX))
 }

@@ -109,6 +109,19 @@ fn tokens(t: &Text, sponsors: &[String], out: &mut Vec<Tok>) {
     }
 }
 
+fn contains(p: &plenary_text::Provision, id: &str) -> bool {
+    p.id == id || p.children.iter().any(|c| contains(c, id))
+}
+
+fn flat(list: &[plenary_text::Provision]) -> Vec<&plenary_text::Provision> {
+    let mut out = Vec::new();
+    for p in list {
+        out.push(p);
+        out.extend(flat(&p.children));
+    }
+    out
+}
+
 /// For each new word, the index of the old word it continues, if any.
 fn matching(old: &[(String, usize)], new: &[Tok]) -> Vec<Option<usize>> {
     let (n, m) = (old.len(), new.len());
@@ -171,6 +184,9 @@ pub fn blame(
     };
     // provision id → (words with origins, who introduced the provision)
     let mut state: BTreeMap<String, (Vec<(String, usize)>, usize)> = BTreeMap::new();
+    // The sponsors of the alternative each word stood in, per provision (aligned with
+    // `state`), so that a withdrawal's words are not taken for the survivors'.
+    let mut tags: BTreeMap<String, Vec<Vec<String>>> = BTreeMap::new();
     if let Some((rev, text)) = base {
         let o = origins.add("base".into(), || Origin {
             seq: None,
@@ -190,6 +206,10 @@ pub fn blame(
             );
         }
     }
+    let parsed: Vec<(&Proposal, Instrument)> = proposals
+        .iter()
+        .filter_map(|p| plenary_text::parse(&p.text).ok().map(|t| (p, t)))
+        .collect();
     let proposal_refs = |ids: &[&Proposal]| -> Vec<ProposalRef> {
         ids.iter()
             .map(|p| ProposalRef {
@@ -243,29 +263,106 @@ pub fn blame(
         };
         let compiling = version.is_some_and(|v| v.kind == "draft.compiled");
         let mut next = BTreeMap::new();
+        let mut next_tags = BTreeMap::new();
+        let present: Vec<&str> = text
+            .provisions()
+            .iter()
+            .map(|(_, _, p)| p.id.as_str())
+            .collect();
+        // Provisions whose identity left this version may live on under another (a
+        // paragraph renumbered when another left): each new provision continues the
+        // candidate it shares most words with.
+        let gone: Vec<&String> = state
+            .keys()
+            .filter(|k| !present.contains(&k.as_str()))
+            .collect();
         for (_, _, p) in text.provisions() {
             let mut toks = Vec::new();
             tokens(&p.text, &[], &mut toks);
             let empty = (Vec::new(), usize::MAX);
-            let (old, introduced) = state.get(&p.id).unwrap_or(&empty);
-            let matched = matching(old, &toks);
-            let touching: Vec<&Proposal> = proposals
+            let shared = |id: &str| {
+                state
+                    .get(id)
+                    .map_or(0, |(old, _)| matching(old, &toks).iter().flatten().count())
+            };
+            let source = std::iter::once(&p.id)
+                .chain(gone.iter().copied())
+                .max_by_key(|id| (shared(id), *id == &p.id))
+                .filter(|id| state.contains_key(*id));
+            let (old, introduced) = source.and_then(|id| state.get(id)).unwrap_or(&empty);
+            let old_tags = source.and_then(|id| tags.get(id));
+            let withdrawn: Vec<String> = match version {
+                Some(v) if v.kind == "proposal.withdrawn" => proposals
+                    .iter()
+                    .filter(|q| v.proposals.contains(&q.id))
+                    .flat_map(Proposal::labels)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let masked: Vec<(String, usize)> = old
                 .iter()
-                .filter(|q| {
-                    q.amendments
-                        .iter()
-                        .any(|a| a.provision == p.id && a.action != "NOC")
+                .enumerate()
+                .map(|(i, (w, o))| {
+                    let tag = old_tags.and_then(|t| t.get(i));
+                    let left = tag
+                        .is_some_and(|t| !t.is_empty() && t.iter().all(|s| withdrawn.contains(s)));
+                    (if left { "\u{0}".to_owned() } else { w.clone() }, *o)
                 })
                 .collect();
+            let matched = matching(&masked, &toks);
+            // At compilation, the proposals whose own wording of this provision carries
+            // each word (aligned word by word with their closest provision).
+            let heading = text
+                .sections
+                .iter()
+                .find(|s| s.provisions.iter().any(|q| contains(q, &p.id)))
+                .map(|s| s.heading.as_str());
+            let mut carried: Vec<(&Proposal, Vec<bool>)> = Vec::new();
+            if compiling {
+                for (q, qt) in &parsed {
+                    let best = qt
+                        .sections
+                        .iter()
+                        .filter(|s| Some(s.heading.as_str()) == heading)
+                        .flat_map(|s| flat(&s.provisions))
+                        .map(|qp| {
+                            let mut qtoks = Vec::new();
+                            tokens(&qp.text, &[], &mut qtoks);
+                            let old: Vec<(String, usize)> =
+                                qtoks.into_iter().map(|t| (t.word, 0)).collect();
+                            let m = matching(&old, &toks);
+                            let n = m.iter().flatten().count();
+                            (n, m)
+                        })
+                        .max_by_key(|(n, _)| *n);
+                    if let Some((n, m)) = best
+                        && n * 2 >= toks.len()
+                        && n > 0
+                    {
+                        carried.push((*q, m.iter().map(Option::is_some).collect()));
+                    }
+                }
+            }
+            let touching: Vec<&Proposal> = carried.iter().map(|(q, _)| *q).collect();
             let mut words = Vec::with_capacity(toks.len());
-            for (tok, m) in toks.into_iter().zip(matched) {
+            let mut word_tags = Vec::with_capacity(toks.len());
+            for (j, (tok, m)) in toks.into_iter().zip(matched).enumerate() {
                 let origin = match m {
                     Some(i) => old[i].1,
                     None if compiling => {
                         let named: Vec<&String> =
                             tok.sponsors.iter().filter(|s| *s != NOC).collect();
                         let props: Vec<&Proposal> = if named.is_empty() {
-                            touching.clone()
+                            let bringing: Vec<&Proposal> = carried
+                                .iter()
+                                .filter(|(_, has)| has.get(j).copied().unwrap_or(false))
+                                .map(|(q, _)| *q)
+                                .collect();
+                            if bringing.is_empty() {
+                                touching.clone()
+                            } else {
+                                bringing
+                            }
                         } else {
                             proposals
                                 .iter()
@@ -276,6 +373,7 @@ pub fn blame(
                     }
                     None => step_origin(&mut origins, Vec::new()),
                 };
+                word_tags.push(tok.sponsors.clone());
                 words.push((tok.word, origin));
             }
             let introduced = if *introduced == usize::MAX {
@@ -288,8 +386,10 @@ pub fn blame(
                 *introduced
             };
             next.insert(p.id.clone(), (words, introduced));
+            next_tags.insert(p.id.clone(), word_tags);
         }
         state = next;
+        tags = next_tags;
     }
     let mut provisions = Vec::new();
     for (_, _, p) in final_text.provisions() {

@@ -920,36 +920,9 @@ pub(crate) fn compile(
     let proposals: Vec<plenary_text::Proposal> = merged_in.iter().map(|(_, p)| p.clone()).collect();
     let base_text = match &base {
         Some((_, t)) => t.clone(),
-        None => {
-            let first = &proposals[0].text;
-            Text::new(
-                &first.kind,
-                &first.number,
-                first.revision.as_deref(),
-                &first.title,
-            )
-        }
+        None => blank_base(&proposals[0].text),
     };
-    let mut text = plenary_text::merge(&base_text, &proposals);
-    // Where the proposals disagree on a provision of the base, its base wording joins the
-    // brackets (labelled NOC): so a withdrawal can always fall back on it.
-    if base.is_some() {
-        let disputed: Vec<String> = text_ops::open_brackets(&text)
-            .into_iter()
-            .filter_map(|b| b.provision)
-            .filter(|p| base_text.provision(p).is_some())
-            .collect();
-        if !disputed.is_empty() {
-            let mut with_base = proposals.clone();
-            with_base.push(plenary_text::Proposal {
-                sponsors: vec![NOC.to_owned()],
-                text: base_text.clone(),
-                noc: disputed,
-            });
-            text = plenary_text::merge(&base_text, &with_base);
-        }
-    }
-    text.metadata = base_text.metadata.clone();
+    let text = compile_text(&base_text, &proposals, base.is_some());
     let draft = Draft {
         id: c.id.clone(),
         conference: c.conference.clone(),
@@ -968,6 +941,127 @@ pub(crate) fn compile(
         draft,
         occasion: occasion(actor, &c.group, &c.meeting)?,
     })])
+}
+
+/// The empty instrument proposals for a new instrument are merged onto.
+fn blank_base(first: &Text) -> Text {
+    Text::new(
+        &first.kind,
+        &first.number,
+        first.revision.as_deref(),
+        &first.title,
+    )
+}
+
+/// The negotiating text of `proposals` on `base`: the text engine's merge, agreed where
+/// they agree and bracketed where they differ; where they disagree on a provision of the
+/// base, its base wording joins the brackets (labelled NOC), so that a withdrawal can
+/// always fall back on it.
+fn compile_text(base: &Text, proposals: &[plenary_text::Proposal], has_base: bool) -> Text {
+    if proposals.is_empty() {
+        return base.clone();
+    }
+    let mut text = plenary_text::merge(base, proposals);
+    if has_base {
+        let disputed: Vec<String> = text_ops::open_brackets(&text)
+            .into_iter()
+            .filter_map(|b| b.provision)
+            .filter(|p| base.provision(p).is_some())
+            .collect();
+        if !disputed.is_empty() {
+            let mut with_base = proposals.to_vec();
+            with_base.push(plenary_text::Proposal {
+                sponsors: vec![NOC.to_owned()],
+                text: base.clone(),
+                noc: disputed,
+            });
+            text = plenary_text::merge(base, &with_base);
+        }
+    }
+    text.metadata = base.metadata.clone();
+    text
+}
+
+/// A proposal as the text engine merges it.
+fn mergeable(p: &Proposal) -> Result<plenary_text::Proposal, DomainError> {
+    let mut text = parse_text("proposal", &p.text)?;
+    text.metadata.retain(|m| m.key.eq_ignore_ascii_case("noc"));
+    Ok(plenary_text::Proposal {
+        sponsors: p.labels(),
+        noc: p.noc.clone(),
+        text,
+    })
+}
+
+/// Takes a withdrawn proposal's contribution out of a draft. Provisions that no step has
+/// touched since compilation get the wording the compilation would have without it
+/// (agreed changes it alone brought are undone, paragraphs it alone added leave);
+/// in provisions negotiated since, its alternatives leave the brackets.
+fn take_out(
+    current: &mut Text,
+    withdrawn: &Proposal,
+    live: &[Proposal],
+    base: Option<&Text>,
+) -> Result<Vec<LeftAlternative>, DomainError> {
+    let mut with: Vec<plenary_text::Proposal> = Vec::new();
+    let mut without = Vec::new();
+    for p in live {
+        let m = mergeable(p)?;
+        if p.id != withdrawn.id {
+            without.push(m.clone());
+        }
+        with.push(m);
+    }
+    let base_text = match base {
+        Some(b) => b.clone(),
+        None => blank_base(&mergeable(withdrawn)?.text),
+    };
+    let a_text = compile_text(&base_text, &with, base.is_some());
+    let b_text = compile_text(&base_text, &without, base.is_some());
+    let same = |x: &plenary_text::Provision, y: &plenary_text::Provision| {
+        text_ops::without_bracket_ids(&x.text) == text_ops::without_bracket_ids(&y.text)
+            && x.children.len() == y.children.len()
+    };
+    let mut left = Vec::new();
+    let ids: Vec<String> = a_text
+        .provisions()
+        .into_iter()
+        .map(|(_, _, p)| p.id.clone())
+        .collect();
+    for id in ids {
+        let (Some(a), Some(c)) = (a_text.provision(&id), current.provision(&id)) else {
+            continue;
+        };
+        let b = b_text.provision(&id);
+        if b.is_some_and(|b| same(a, b)) || !same(a, c) {
+            continue;
+        }
+        left.push(LeftAlternative {
+            bracket: String::new(),
+            provision: Some(id.clone()),
+            sponsors: withdrawn.labels(),
+            text: plenary_text::text_to_notation(&c.text),
+        });
+        match b {
+            Some(b) => {
+                let mut wording = b.text.clone();
+                let old = c.text.clone();
+                text_ops::keep_bracket_ids(&mut wording, &old, current);
+                if let Some(target) = text_ops::provision_mut(current, &id) {
+                    target.text = wording;
+                }
+            }
+            None => {
+                text_ops::remove_provision(current, &id);
+            }
+        }
+    }
+    left.extend(text_ops::withdraw_sponsors(
+        current,
+        &withdrawn.labels(),
+        base,
+    ));
+    Ok(left)
 }
 
 /// A step on a draft's text by its group's chair (or the secretariat).
@@ -1156,6 +1250,7 @@ pub(crate) fn revise(
             Operation::TextEdited { provisions }
         }
     };
+    text_ops::drop_empty_provisions(&mut text);
     Ok(vec![PendingEvent::public(Change::DraftRevised {
         draft: draft.id.clone(),
         operation,
@@ -1214,7 +1309,14 @@ pub(crate) fn withdraw_proposal(
             )?),
             None => None,
         };
-        left = text_ops::withdraw_sponsors(&mut text, &p.labels(), base.as_ref());
+        let mut live = Vec::new();
+        for id in &d.proposals {
+            let q: Proposal = need(docs, DocKind::Proposal, id)?;
+            if !matches!(q.status, ProposalStatus::Withdrawn { .. }) {
+                live.push(q);
+            }
+        }
+        left = take_out(&mut text, &p, &live, base.as_ref())?;
         new_text = Some(print(&text));
     }
     let withdrawal = Withdrawal {
@@ -1471,6 +1573,13 @@ pub(crate) fn submit_report(
             text: draft.text.clone(),
         });
     }
+    // Numbering reads the conference and its main series' counter.
+    need::<Conference>(docs, DocKind::Conference, group.conference.as_str())?;
+    maybe::<crate::projection::Counter>(
+        docs,
+        DocKind::Counter,
+        &crate::projection::counter_id(group.conference.as_str(), Series::Main),
+    )?;
     let title = match &group.reporting {
         Some(r) => r.subject.clone(),
         None => format!("Report of {}", group.name),

@@ -134,6 +134,16 @@ pub fn replace_bracket(
                 for (j, inline) in replacement.0.iter().enumerate() {
                     t.0.insert(k + j, inline.clone());
                 }
+                // A bracket that resolves to nothing leaves no space before the
+                // punctuation that followed it ("governance [ | … ];" → "governance;").
+                if replacement.is_empty()
+                    && k > 0
+                    && matches!(t.0.get(k), Some(Inline::Run { text }) if text.starts_with([',', ';', ':', '.', ')']))
+                    && let Some(Inline::Run { text }) = t.0.get_mut(k - 1)
+                {
+                    let trimmed = text.trim_end().len();
+                    text.truncate(trimmed);
+                }
                 *t = normalize(t);
                 return Some(old);
             }
@@ -358,6 +368,21 @@ fn withdraw(
     left
 }
 
+/// Removes the provisions left without words or sub-items (a paragraph whose only
+/// bracket resolved to deletion).
+pub fn drop_empty_provisions(inst: &mut Instrument) {
+    fn walk(list: &mut Vec<Provision>) {
+        for p in list.iter_mut() {
+            walk(&mut p.children);
+        }
+        list.retain(|p| !(p.text.is_empty() && p.children.is_empty()));
+    }
+    for s in &mut inst.sections {
+        walk(&mut s.provisions);
+    }
+    inst.sections.retain(|s| !s.provisions.is_empty());
+}
+
 /// The brackets of a text, for checking that an edit of agreed text leaves them alone.
 pub fn bracket_set(inst: &Instrument) -> Vec<Bracket> {
     let mut all: Vec<Bracket> = plenary_text::brackets_of(inst)
@@ -397,6 +422,88 @@ pub fn parse_inline(field: &str, src: &str) -> Result<Text, DomainError> {
         .map(|p| p.text.clone())
         .ok_or_else(|| DomainError::invalid(field, "must be one run of words, not paragraphs"))?;
     Ok(text)
+}
+
+/// A provision by identity, mutably (paragraphs and sub-items).
+pub fn provision_mut<'a>(inst: &'a mut Instrument, id: &str) -> Option<&'a mut Provision> {
+    fn walk<'a>(list: &'a mut [Provision], id: &str) -> Option<&'a mut Provision> {
+        for p in list {
+            if p.id == id {
+                return Some(p);
+            }
+            if let Some(found) = walk(&mut p.children, id) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    inst.sections
+        .iter_mut()
+        .find_map(|s| walk(&mut s.provisions, id))
+}
+
+/// Removes a provision (with its sub-items); returns whether it was there.
+pub fn remove_provision(inst: &mut Instrument, id: &str) -> bool {
+    fn walk(list: &mut Vec<Provision>, id: &str) -> bool {
+        let before = list.len();
+        list.retain(|p| p.id != id);
+        if list.len() != before {
+            return true;
+        }
+        list.iter_mut().any(|p| walk(&mut p.children, id))
+    }
+    let removed = inst
+        .sections
+        .iter_mut()
+        .any(|s| walk(&mut s.provisions, id));
+    inst.sections.retain(|s| !s.provisions.is_empty());
+    removed
+}
+
+/// The text with every bracket identity blanked, to compare wording and alternatives
+/// regardless of how brackets are numbered.
+pub fn without_bracket_ids(t: &Text) -> Text {
+    Text(
+        t.0.iter()
+            .map(|i| match i {
+                Inline::Bracket(b) => Inline::Bracket(Bracket {
+                    id: String::new(),
+                    alternatives: b
+                        .alternatives
+                        .iter()
+                        .map(|a| Alternative {
+                            sponsors: a.sponsors.clone(),
+                            text: without_bracket_ids(&a.text),
+                        })
+                        .collect(),
+                }),
+                other => other.clone(),
+            })
+            .collect(),
+    )
+}
+
+/// Gives the brackets of `new` the identities of identical brackets in `old`, and fresh
+/// identities (unused anywhere in `doc`) to the others.
+pub fn keep_bracket_ids(new: &mut Text, old: &Text, doc: &Instrument) {
+    let mut next = next_bracket_id(doc)
+        .trim_start_matches('b')
+        .parse::<usize>()
+        .unwrap_or(1);
+    let olds: Vec<&Inline> = old.0.iter().collect();
+    for i in &mut new.0 {
+        if let Inline::Bracket(b) = i {
+            let same = olds.iter().find_map(|o| match o {
+                Inline::Bracket(x) if x.alternatives == b.alternatives => Some(x.id.clone()),
+                _ => None,
+            });
+            b.id = same.unwrap_or_else(|| {
+                let id = plenary_text::default_bracket_id(next);
+                next += 1;
+                id
+            });
+        }
+    }
 }
 
 #[cfg(test)]

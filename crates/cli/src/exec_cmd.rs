@@ -1,0 +1,68 @@
+//! `plenary exec`: runs commands from a JSON Lines file, all or nothing, as the
+//! secretariat. It is how a secretariat scripts the record: set up a conference, enter
+//! proposals received on paper, compile them, record a session's decisions.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use plenary_app::App;
+use plenary_domain::access::{Actor, Role};
+use plenary_domain::command::Command;
+
+/// Arguments of `plenary exec`.
+#[derive(clap::Args, Debug)]
+pub struct ExecArgs {
+    /// A JSON Lines file: one command per line, as `POST /api/v1/commands` takes it
+    /// (`{"command": "...", "input": {...}}`); blank lines and lines starting with `#`
+    /// are skipped.
+    pub file: PathBuf,
+    /// The name written on the log as the actor (a secretariat member).
+    #[arg(long, default_value = "cli")]
+    pub actor: String,
+}
+
+/// Reads the commands of a file, naming the line of the first bad one.
+///
+/// # Errors
+/// `FILE:LINE: what is wrong`.
+pub fn read_commands(path: &std::path::Path) -> anyhow::Result<Vec<Command>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let command: Command =
+            serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
+        out.push(command);
+    }
+    if out.is_empty() {
+        bail!("{}: no command in the file", path.display());
+    }
+    Ok(out)
+}
+
+/// Runs the file's commands in one transaction.
+///
+/// # Errors
+/// A bad line, a refused command (naming its position) or a storage failure; nothing is
+/// written then.
+pub async fn exec(app: &App, args: &ExecArgs) -> anyhow::Result<()> {
+    let commands = read_commands(&args.file)?;
+    let actor = Actor {
+        id: args.actor.clone(),
+        roles: vec![Role::Secretariat],
+    };
+    let events = app
+        .execute_all(&actor, &commands)
+        .await
+        .with_context(|| format!("{}: nothing was recorded", args.file.display()))?;
+    println!(
+        "{} commands recorded as {} events (head {})",
+        commands.len(),
+        events.len(),
+        events.last().map_or(0, |e| e.seq)
+    );
+    Ok(())
+}
