@@ -765,8 +765,8 @@ pub(crate) fn submit_proposal(
         opt_text(&format!("reasons.{provision}"), &Some(reason.clone()))?;
         a.reason = Some(reason.clone());
     }
-    let mut events = crate::command::submit(
-        &Submission {
+    let (mut events, document) = number(
+        Submission {
             conference: input.conference.clone(),
             series: Series::Main,
             kind: DocumentKind::Contribution,
@@ -784,9 +784,6 @@ pub(crate) fn submit_proposal(
         docs,
         today,
     )?;
-    let Some(Change::DocumentSubmitted(document)) = events.first().map(|e| &e.change) else {
-        return Err(DomainError::invalid("proposal", "could not be numbered"));
-    };
     let proposal = Proposal {
         id: document.id.clone(),
         symbol: document.symbol.clone(),
@@ -808,6 +805,23 @@ pub(crate) fn submit_proposal(
         visibility: Visibility::Restricted(scope),
     });
     Ok(events)
+}
+
+/// Numbers a submission in its conference's series: the `document.submitted` event and
+/// the numbered document.
+fn number(
+    submission: Submission,
+    docs: &DocSet,
+    today: Date,
+) -> Result<(Vec<PendingEvent>, crate::documents::Document), DomainError> {
+    let events = crate::command::submit(&submission, docs, today)?;
+    match events.first().map(|e| &e.change) {
+        Some(Change::DocumentSubmitted(document)) => {
+            let document = document.clone();
+            Ok((events, document))
+        }
+        _ => Err(DomainError::invalid("document", "could not be numbered")),
+    }
 }
 
 /// What compiling needs.
@@ -1584,8 +1598,8 @@ pub(crate) fn submit_report(
         Some(r) => r.subject.clone(),
         None => format!("Report of {}", group.name),
     };
-    let mut events = crate::command::submit(
-        &Submission {
+    let (mut events, document) = number(
+        Submission {
             conference: group.conference.clone(),
             series: Series::Main,
             kind: DocumentKind::Report,
@@ -1603,9 +1617,6 @@ pub(crate) fn submit_report(
         docs,
         today,
     )?;
-    let Some(Change::DocumentSubmitted(document)) = events.first().map(|e| &e.change) else {
-        return Err(DomainError::invalid("report", "could not be numbered"));
-    };
     let report = Report {
         id: document.id.clone(),
         symbol: document.symbol.clone(),
