@@ -114,6 +114,12 @@ impl std::fmt::Display for AknError {
 
 impl std::error::Error for AknError {}
 
+/// Splits a list of names as the UN writes it ("Brazil, Chile and Trinidad and Tobago")
+/// into the names, keeping compound names ("Antigua and Barbuda") whole.
+pub fn split_names(list: &str) -> Vec<String> {
+    read::split_names(list)
+}
+
 /// True when the input looks like XML (first non-space character is `<`).
 pub fn looks_like_xml(src: &[u8]) -> bool {
     let s = src.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(src);

@@ -443,10 +443,16 @@ fn read_meta(ctx: &mut Ctx, m: usize, meta: &mut AknMeta, prop: &mut Option<Vec<
     if let Some(v) = meta.workflow.iter().find(|s| s.outcome == "veto") {
         let by = v.by.clone().unwrap_or_default();
         // "… negative vote of a permanent member of the Security Council (Russian Federation)."
-        if let (Some(o), Some(c)) = (by.rfind('('), by.rfind(')'))
-            && o < c
+        // The sentence may end with the meeting record, "… (China) (S/PV.9408).": take the
+        // last parenthesis that names members, not a document symbol.
+        if let Some(inner) = by
+            .split('(')
+            .skip(1)
+            .filter_map(|part| part.split_once(')').map(|(inside, _)| inside))
+            .filter(|inside| !inside.contains('/'))
+            .last()
         {
-            meta.vetoed_by = split_names(&by[o + 1..c]);
+            meta.vetoed_by = split_names(inner);
         }
         if meta.vetoed_by.is_empty()
             && let Some(vote) = &meta.votes
@@ -498,7 +504,7 @@ fn read_vote(tree: &Tree, v: usize) -> Vote {
 }
 
 /// Names joined as in UN documents: "A, B, Bosnia and Herzegovina and C".
-pub(crate) fn split_names(s: &str) -> Vec<String> {
+pub fn split_names(s: &str) -> Vec<String> {
     const COMPOUND: &[&str] = &[
         "Antigua and Barbuda",
         "Bosnia and Herzegovina",
@@ -787,7 +793,8 @@ fn leading_keyword(tree: &Tree, block: usize) -> Option<String> {
     } else {
         tree.find(block, "p")?
     };
-    for c in &tree.el(block).children {
+    let children = &tree.el(block).children;
+    for (i, c) in children.iter().enumerate() {
         match c {
             Node::Text(t) if t.trim().is_empty() => continue,
             Node::Text(_) => return None,
@@ -798,6 +805,17 @@ fn leading_keyword(tree: &Tree, block: usize) -> Option<String> {
                         .is_some_and(|c| c.split_whitespace().any(|w| w == "italic"));
                 if italic && matches!(tree.local(*e), "span" | "i" | "inline") {
                     let t = tree.text(*e);
+                    // S/2023/792: only the adverb is italic (`<i>Further</i> expresses`);
+                    // the keyword is the adverb with the verb that follows.
+                    if matches!(t.as_str(), "Further" | "Also" | "Again" | "Once again")
+                        && let Some(Node::Text(next)) = children.get(i + 1)
+                        && next.starts_with(char::is_whitespace)
+                        && let Some(verb) = next.split_whitespace().next()
+                        && verb.chars().all(|c| c.is_alphabetic())
+                        && verb.chars().next().is_some_and(char::is_lowercase)
+                    {
+                        return Some(format!("{t} {verb}"));
+                    }
                     return Some(t).filter(|t| !t.is_empty() && t.len() < 80);
                 }
                 return None;

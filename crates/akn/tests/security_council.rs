@@ -28,6 +28,43 @@ fn vetoed_draft_reads_with_its_veto_and_the_vetoing_member() {
 }
 
 #[test]
+fn a_veto_sentence_ending_with_the_meeting_record_still_names_the_member() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let src = std::fs::read(data.join("un-sc-akn4un/not-adopted-drafts/S_2023_638-2316801E.xml"))
+        .expect("draft file");
+    let d = plenary_akn::read(&src).expect("reads");
+    assert_eq!(d.meta.vetoed_by, vec!["Russian Federation".to_string()]);
+}
+
+#[test]
+fn an_operative_paragraph_opening_with_an_italic_adverb_is_headed_by_adverb_and_verb() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let src = std::fs::read(data.join("un-sc-akn4un/not-adopted-drafts/S_2023_792-2320737E.xml"))
+        .expect("draft file");
+    let d = plenary_akn::read(&src).expect("reads");
+    let headings: Vec<&str> = d
+        .instrument
+        .sections
+        .iter()
+        .map(|s| s.heading.as_str())
+        .collect();
+    assert!(headings.contains(&"Further expresses"), "{headings:?}");
+    assert!(!headings.contains(&"Further"), "{headings:?}");
+    let section = d
+        .instrument
+        .sections
+        .iter()
+        .find(|s| s.heading == "Further expresses")
+        .expect("the section");
+    let text = section.provisions[0].text.to_plain();
+    assert!(text.starts_with("its deepest sympathy"), "{text}");
+}
+
+#[test]
 fn failed_draft_lists_the_voters_from_the_akn4un_extension() {
     let Some(data) = common::data_dir() else {
         return;
