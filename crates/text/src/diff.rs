@@ -565,12 +565,12 @@ pub fn diff<'a>(old: &'a Instrument, new: &'a Instrument) -> Diff<'a> {
             },
             Some(i) => {
                 let oi = &o[i];
-                let same_text = oi.p.text == it.p.text;
-                let changes = if same_text {
+                let changes = if oi.p.text == it.p.text {
                     Vec::new()
                 } else {
                     word_changes(&oi.p.text, &it.p.text)
                 };
+                let same_text = same_but_footnote_numbers(old, &oi.p.text, new, &it.p.text);
                 let cross = old.sections[oi.sec].heading != new.sections[it.sec].heading;
                 let status = if moved_old[i] || cross {
                     Status::Moved
@@ -672,6 +672,26 @@ pub fn diff<'a>(old: &'a Instrument, new: &'a Instrument) -> Diff<'a> {
             Some(new.footnotes.clone())
         },
     }
+}
+
+/// Whether two texts read the same once each footnote reference is read as its footnote:
+/// a footnote renumbered because an earlier one was added (UN 75/176 → 77/211) does not
+/// make its paragraph modified. (The word changes still carry the new label, so applying
+/// the diff gives the new text.)
+fn same_but_footnote_numbers(old: &Instrument, a: &Text, new: &Instrument, b: &Text) -> bool {
+    let note = |inst: &Instrument, label: &str| {
+        inst.footnotes
+            .iter()
+            .find(|f| f.label == label)
+            .map(|f| f.text.clone())
+    };
+    a.0.len() == b.0.len()
+        && a.0.iter().zip(&b.0).all(|(x, y)| match (x, y) {
+            (Inline::FootnoteRef { label: l }, Inline::FootnoteRef { label: m }) => {
+                l == m || note(old, l).is_some_and(|t| Some(t) == note(new, m))
+            }
+            _ => x == y,
+        })
 }
 
 /// Why a diff or amendment could not be applied.

@@ -643,3 +643,19 @@ fn un_verbs_close_to_a_keyword_are_not_taken_for_typos() {
     assert_eq!(Section::part_of("Strongly condemns"), Some(Part::Operative));
     assert_eq!(Section::part_of("considring"), None);
 }
+
+/// UN 75/176 → 77/211: a footnote added early renumbers the later ones; a paragraph whose
+/// only difference is its reference to the same, renumbered footnote is not modified.
+#[test]
+fn a_paragraph_citing_the_same_renumbered_footnote_is_unchanged() {
+    let old = doc("## considering\na) that privacy matters[^1];\n\n[^1]: See A/HRC/1.\n");
+    let new = doc(
+        "## considering\na) that rights apply online[^1];\nb) that privacy matters[^2];\n\n[^1]: See A/HRC/9.\n[^2]: See A/HRC/1.\n",
+    );
+    let d = diff(&old, &new);
+    let e = status_of(&d, "a)");
+    assert_eq!(e.len(), 1, "{d:#?}");
+    assert_eq!(e[0].status, Status::Renumbered, "{:?}", e[0]);
+    assert_eq!(d.summary().modified, 0);
+    assert_eq!(apply_diff(&old, &d).unwrap(), new);
+}
