@@ -20,6 +20,7 @@ use crate::model::{GroupId, MemberId};
 use crate::negotiation::{Compilation, Decision, FollowUp, ProposalInput, Reading};
 use crate::projection::{Counter, counter_id, relation_target};
 use crate::projection::{DocKey, DocKind, DocSet};
+use crate::records::{ImportedFile, Translation, VoteRecord, symbol_key};
 use crate::rights::{CredentialsStatus, RightsRule};
 
 /// Longest name or title accepted, in characters.
@@ -232,6 +233,13 @@ pub enum Command {
         /// What became of it.
         outcome: String,
     },
+    /// Record a vote and sponsorship on a document, keyed by its symbol (a later record
+    /// for the same symbol supersedes the earlier one in the views; both stay on the log).
+    RecordVotes(VoteRecord),
+    /// Record another language's text of a document.
+    RecordTranslation(Translation),
+    /// Record that a file was imported whole (refused when its bytes were imported before).
+    RecordImportedFile(ImportedFile),
 }
 
 impl Command {
@@ -268,6 +276,9 @@ impl Command {
             Self::AdoptDraft { .. } => "adopt_draft",
             Self::ReferFollowUp(_) => "refer_follow_up",
             Self::CloseFollowUp { .. } => "close_follow_up",
+            Self::RecordVotes(_) => "record_votes",
+            Self::RecordTranslation(_) => "record_translation",
+            Self::RecordImportedFile(_) => "record_imported_file",
         }
     }
 }
@@ -384,6 +395,12 @@ pub fn reads(command: &Command) -> Vec<DocKey> {
         | Command::AdoptDraft { .. }
         | Command::ReferFollowUp(_)
         | Command::CloseFollowUp { .. } => Vec::new(),
+        Command::RecordVotes(v) => vec![
+            DocKey::new(K::Body, v.body.as_str()),
+            DocKey::new(K::Votes, symbol_key(&v.symbol)),
+        ],
+        Command::RecordTranslation(t) => vec![DocKey::new(K::Translation, t.key())],
+        Command::RecordImportedFile(f) => vec![DocKey::new(K::ImportedFile, f.sha256.as_str())],
     }
 }
 
@@ -624,6 +641,7 @@ pub fn decide_as(
                     format!("is {} bytes; the limit is {MAX_TEXT_BYTES}", r.text.len()),
                 ));
             }
+            revision_in_order(r, docs)?;
             let latest = instrument.revisions.last().map(|l| &l.id);
             if r.previous.as_ref() != latest {
                 return Err(DomainError::invalid(
@@ -806,8 +824,62 @@ pub fn decide_as(
                 }
             }
         }
+        Command::RecordVotes(v) => {
+            present(docs, K::Body, v.body.as_str())?;
+            name("symbol", &v.symbol)?;
+            name("adoption", &v.adoption)?;
+            Change::VotesRecorded(v.clone())
+        }
+        Command::RecordTranslation(t) => {
+            absent(docs, K::Translation, &t.key())?;
+            name("symbol", &t.symbol)?;
+            name("language", &t.language)?;
+            name("title", &t.title)?;
+            if t.text.trim().is_empty() || t.text.len() > MAX_TEXT_BYTES {
+                return Err(DomainError::invalid(
+                    "text",
+                    format!("must hold 1 to {MAX_TEXT_BYTES} bytes"),
+                ));
+            }
+            Change::TranslationRecorded(t.clone())
+        }
+        Command::RecordImportedFile(f) => {
+            if docs.exists(&DocKey::new(K::ImportedFile, f.sha256.as_str())) {
+                return Err(DomainError::AlreadyExists {
+                    kind: "imported file".into(),
+                    id: format!("{} (SHA-256 {})", f.source, f.sha256),
+                });
+            }
+            if f.sha256.len() != 64 || !f.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(DomainError::invalid("sha256", "must be 64 hex digits"));
+            }
+            name("source", &f.source)?;
+            Change::FileImported(f.clone())
+        }
     };
     Ok(vec![PendingEvent::public(change)])
+}
+
+/// A revision may not predate the revision it replaces.
+fn revision_in_order(r: &Revision, docs: &DocSet) -> Result<(), DomainError> {
+    let Some(previous) = &r.previous else {
+        return Ok(());
+    };
+    let before: Option<Revision> = docs.get(&DocKey::new(DocKind::Revision, previous.as_str()))?;
+    let day = |r: &Revision| r.adopted_on.or(r.record.as_ref().and_then(|x| x.date));
+    if let (Some(before), Some(on)) = (before, day(r))
+        && let Some(was) = day(&before)
+        && on < was
+    {
+        return Err(DomainError::invalid(
+            "adopted_on",
+            format!(
+                "{on} is before {was}, the date of the revision it would follow ('{}'): revisions are recorded oldest first",
+                before.id
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn document_of(docs: &DocSet, id: &str) -> Result<Document, DomainError> {

@@ -193,6 +193,15 @@ pub enum Change {
         /// How.
         closure: Closure,
     },
+    /// A vote and sponsorship on a document were recorded (keyed by its symbol).
+    #[serde(rename = "votes.recorded")]
+    VotesRecorded(crate::records::VoteRecord),
+    /// Another language's text of a document was recorded.
+    #[serde(rename = "translation.recorded")]
+    TranslationRecorded(crate::records::Translation),
+    /// A file was imported whole.
+    #[serde(rename = "file.imported")]
+    FileImported(crate::records::ImportedFile),
 }
 
 impl Change {

@@ -18,6 +18,7 @@ pub mod event;
 pub mod model;
 pub mod negotiation;
 pub mod projection;
+pub mod records;
 pub mod rights;
 
 pub use error::DomainError;

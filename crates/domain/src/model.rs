@@ -416,6 +416,10 @@ pub struct Revision {
     /// The draft it was adopted from, when adopted on the platform (for provenance).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
+    /// What an imported document says about itself (symbol, body, workflow, decision,
+    /// sponsors, provenance); absent for revisions recorded by hand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<crate::records::RevisionRecord>,
 }
 
 #[cfg(test)]

@@ -49,11 +49,17 @@ pub enum DocKind {
     GroupRecord,
     /// [`crate::negotiation::FollowUp`]
     FollowUp,
+    /// [`crate::records::VoteRecord`], keyed by [`crate::records::symbol_key`].
+    Votes,
+    /// [`crate::records::Translation`], keyed by [`crate::records::Translation::key`].
+    Translation,
+    /// [`crate::records::ImportedFile`], keyed by the file's SHA-256.
+    ImportedFile,
 }
 
 impl DocKind {
     /// Every kind.
-    pub const ALL: [DocKind; 16] = [
+    pub const ALL: [DocKind; 19] = [
         Self::Body,
         Self::Conference,
         Self::Group,
@@ -70,6 +76,9 @@ impl DocKind {
         Self::Report,
         Self::GroupRecord,
         Self::FollowUp,
+        Self::Votes,
+        Self::Translation,
+        Self::ImportedFile,
     ];
 
     /// The stored name of the kind.
@@ -91,6 +100,9 @@ impl DocKind {
             Self::Report => "report",
             Self::GroupRecord => "group_record",
             Self::FollowUp => "follow_up",
+            Self::Votes => "votes",
+            Self::Translation => "translation",
+            Self::ImportedFile => "imported_file",
         }
     }
 
@@ -282,6 +294,12 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
         | Change::DraftAdopted { .. }
         | Change::FollowUpReferred(_)
         | Change::FollowUpClosed { .. } => crate::negotiation::projection::touches(change),
+        Change::VotesRecorded(v) => vec![DocKey::new(
+            DocKind::Votes,
+            crate::records::symbol_key(&v.symbol),
+        )],
+        Change::TranslationRecorded(t) => vec![DocKey::new(DocKind::Translation, t.key())],
+        Change::FileImported(f) => vec![DocKey::new(DocKind::ImportedFile, f.sha256.as_str())],
     }
 }
 
@@ -452,6 +470,22 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
         | Change::FollowUpReferred(_)
         | Change::FollowUpClosed { .. } => {
             crate::negotiation::projection::apply(docs, change, seq)?;
+        }
+        Change::VotesRecorded(v) => {
+            let key = DocKey::new(DocKind::Votes, crate::records::symbol_key(&v.symbol));
+            docs.put(key, Some(v.body.to_string()), v, seq);
+        }
+        Change::TranslationRecorded(t) => {
+            let parent = Some(crate::records::symbol_key(&t.symbol));
+            docs.put(DocKey::new(DocKind::Translation, t.key()), parent, t, seq);
+        }
+        Change::FileImported(f) => {
+            docs.put(
+                DocKey::new(DocKind::ImportedFile, f.sha256.as_str()),
+                None,
+                f,
+                seq,
+            );
         }
     }
     Ok(())

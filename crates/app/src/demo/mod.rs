@@ -629,6 +629,7 @@ fn instruments(body: &BodyId) -> std::result::Result<Vec<Command>, DomainError> 
                 adopted_on: Some(*adopted_on),
                 text: (*text).into(),
                 draft: None,
+                record: None,
             }));
         }
     }

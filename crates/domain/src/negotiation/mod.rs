@@ -1776,6 +1776,7 @@ pub(crate) fn adopt(
         adopted_on: Some(today),
         text: print(&text),
         draft: Some(draft.id.clone()),
+        record: None,
     };
     let revision_id = revision.id.clone();
     events.push(PendingEvent::public(Change::DraftAdopted {
