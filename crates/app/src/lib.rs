@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod demo;
+pub mod import;
 pub mod negotiation;
 
 use std::collections::BTreeSet;
