@@ -5,6 +5,7 @@
 mod akn_cmd;
 mod config;
 mod exec_cmd;
+mod import_cmd;
 mod text_cmd;
 
 use std::net::SocketAddr;
@@ -57,6 +58,9 @@ enum Command {
     Convert(akn_cmd::ConvertArgs),
     /// Run commands from a JSON Lines file as the secretariat, all or nothing.
     Exec(ExecCommand),
+    /// Import public records into the store: Akoma Ntoso documents, or voting records.
+    #[command(subcommand)]
+    Import(import_cmd::ImportWhat),
 }
 
 #[derive(Args, Debug)]
@@ -278,6 +282,12 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
             let store = open(&target, true).await?;
             let events = store.rebuild_views().await?;
             println!("views rebuilt from {events} events");
+        }
+        Command::Import(what) => {
+            let store = what.store().clone();
+            let target = config::target(store.data_dir, store.database_url, file)?;
+            let app = App::new(open(&target, true).await?);
+            return Ok(import_cmd::import(&app, what).await);
         }
         Command::Exec(a) => {
             let target = config::target(a.store.data_dir, a.store.database_url, file)?;

@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .route("/events/live", get(live))
         .route("/chain/head", get(head))
         .route("/commands", post(command))
+        .route("/revisions/{id}/record", get(revision_record))
 }
 
 /// The name of the session cookie.
@@ -186,6 +187,17 @@ async fn revision(
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     found_or_404(s.app.revision(&who, &id).await?, "revision", &id)
+}
+
+/// What the record says about a revision: its document's workflow, decision, sponsors and
+/// provenance, the recorded vote on its symbol, and its other languages.
+async fn revision_record(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    found_or_404(s.app.revision_record(&who, &id).await?, "revision", &id)
 }
 
 pub(crate) async fn existing_conference(

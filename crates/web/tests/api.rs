@@ -210,6 +210,7 @@ async fn unknown_ids_are_404_problems() {
     for path in [
         "/api/v1/conferences/nope",
         "/api/v1/revisions/nope",
+        "/api/v1/revisions/nope/record",
         "/api/v1/conferences/nope/groups",
         "/api/v1/proposals/nope",
         "/api/v1/drafts/nope",
@@ -491,6 +492,7 @@ async fn authorization_matrix_every_endpoint_for_every_role() {
         "/api/v1/bodies/itu/members",
         "/api/v1/bodies/itu/instruments",
         "/api/v1/revisions/itu.res-102.busan-2014",
+        "/api/v1/revisions/itu.res-102.busan-2014/record",
         "/api/v1/documents/pp-14.adm-1",
         "/api/v1/groups/pp-14.com5",
         "/api/v1/groups/pp-14.com5/rights",

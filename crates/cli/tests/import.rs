@@ -1,0 +1,203 @@
+//! `plenary import` through the real binary: everything in ../shared/data imports, a second
+//! run writes nothing, a bad file is named and the exit code says so, and the API serves a
+//! revision's record — on SQLite, and on PostgreSQL when `PLENARY_TEST_POSTGRES_URL` is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use plenary_store_postgres::testing::PostgresHarness;
+use support::{Server, http, run, stdout};
+
+fn data_dir() -> Option<PathBuf> {
+    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
+    if d.is_dir() {
+        Some(d)
+    } else {
+        eprintln!(
+            "SKIPPED: real data not found at {} (CI always has it)",
+            d.display()
+        );
+        None
+    }
+}
+
+fn files_under(dir: &Path, ext: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == ext) {
+                out.push(p.to_string_lossy().into_owned());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The number of events `plenary verify` finds intact.
+fn events(store: &[&str]) -> u64 {
+    let mut args = vec!["verify"];
+    args.extend_from_slice(store);
+    let out = run(&args);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    stdout(&out)
+        .strip_prefix("intact: ")
+        .and_then(|s| s.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", stdout(&out)))
+}
+
+fn import(store: &[&str], what: &str, files: &[String]) -> std::process::Output {
+    let mut args = vec!["import", what];
+    args.extend(files.iter().map(String::as_str));
+    args.extend_from_slice(store);
+    run(&args)
+}
+
+fn everything_imports_once_and_a_second_run_writes_nothing(store: &[&str]) {
+    let Some(data) = data_dir() else { return };
+    let mut akn = files_under(&data.join("un-ga-akn4un"), "xml");
+    akn.extend(files_under(&data.join("un-sc-akn4un"), "xml"));
+    akn.extend(files_under(&data.join("itu-pp"), "xml"));
+    let votes = files_under(&data.join("un-votes"), "json");
+
+    let out = import(store, "akn", &akn);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("A_RES_77_211-2228952E.xml: imported 0 instruments, 1 revision"),
+        "77/211 joins the instrument of 75/176:\n{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("pp18_final_acts_akn.xml: imported 64 instruments, 64 revisions"),
+        "{}",
+        stdout(&out)
+    );
+    let out = import(store, "votes", &votes);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("77.json: imported 343 vote records"),
+        "{}",
+        stdout(&out)
+    );
+    let after_first = events(store);
+
+    for (what, files) in [("akn", &akn), ("votes", &votes)] {
+        let out = import(store, what, files);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert_eq!(
+            text.lines()
+                .filter(|l| l.ends_with("already imported (same SHA-256); nothing written"))
+                .count(),
+            files.len(),
+            "{text}"
+        );
+    }
+    assert_eq!(events(store), after_first);
+}
+
+#[test]
+fn everything_in_shared_data_imports_once_and_a_second_run_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    everything_imports_once_and_a_second_run_writes_nothing(&[
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+}
+
+#[test]
+fn postgres_everything_in_shared_data_imports_once_and_a_second_run_writes_nothing() {
+    let Some(harness) = PostgresHarness::from_env() else {
+        return;
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let url = rt.block_on(harness.fresh_url());
+    everything_imports_once_and_a_second_run_writes_nothing(&["--database-url", &url]);
+}
+
+#[test]
+fn a_bad_file_among_good_ones_is_named_stores_nothing_and_the_exit_code_says_so() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("data");
+    let store = ["--data-dir", store_dir.to_str().unwrap()];
+    let good = std::fs::read_to_string(data.join("un-votes/ga/ES-11.json")).unwrap();
+    let mut lines: Vec<&str> = good.lines().collect();
+    lines.insert(1, "{not json");
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, lines.join("\n")).unwrap();
+    let ok = data.join("un-votes/ga/ES-10.json");
+    let out = import(
+        &store,
+        "votes",
+        &[
+            bad.to_string_lossy().into_owned(),
+            ok.to_string_lossy().into_owned(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let err = stderr(&out);
+    assert!(err.contains("bad.json:2: not a JSON vote record"), "{err}");
+    assert!(err.contains("1 file of 2 failed"), "{err}");
+    assert!(
+        stdout(&out).contains("ES-10.json: imported 3 vote records"),
+        "{}",
+        stdout(&out)
+    );
+    // Only ES-10 is on the record: its body, its 3 votes and the file.
+    assert_eq!(events(&store), 5);
+
+    let xml = dir.path().join("broken.xml");
+    std::fs::write(&xml, "<akomaNtoso>\n  <act>\n</akomaNtoso>").unwrap();
+    let out = import(&store, "akn", &[xml.to_string_lossy().into_owned()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(stderr(&out).contains("broken.xml:3:"), "{}", stderr(&out));
+    assert_eq!(events(&store), 5);
+}
+
+#[test]
+fn the_api_serves_a_vetoed_drafts_record_with_its_veto() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("data");
+    let store = ["--data-dir", store_dir.to_str().unwrap()];
+    let draft = data.join("un-sc-akn4un/not-adopted-drafts/S_2023_506-2313545E.xml");
+    let out = import(&store, "akn", &[draft.to_string_lossy().into_owned()]);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let server = Server::start(&["serve", "--data-dir", store_dir.to_str().unwrap()]);
+    let (status, body) = http(
+        server.port,
+        "GET",
+        "/api/v1/revisions/s-2023-506/record",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let decision = &v["record"]["decision"];
+    assert_eq!(decision["outcome"], "vetoed", "{body}");
+    assert_eq!(decision["vetoed_by"][0]["member"], "rus", "{body}");
+    assert_eq!(decision["tally"]["yes"], 13, "{body}");
+    let (status, _) = http(
+        server.port,
+        "GET",
+        "/api/v1/revisions/nope/record",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 404);
+}
