@@ -201,3 +201,35 @@ fn the_api_serves_a_vetoed_drafts_record_with_its_veto() {
     .unwrap();
     assert_eq!(status, 404);
 }
+
+#[test]
+fn the_pp18_final_acts_import_after_the_demo_and_follow_its_revisions() {
+    let Some(data) = data_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let store_dir = dir.path().join("data");
+    let store = ["--data-dir", store_dir.to_str().unwrap()];
+    let out = run(&["demo", "--data-dir", store[1], "--load-only"]);
+    assert!(out.status.success(), "{out:?}");
+    let acts = data.join("itu-pp/pp18_final_acts_akn.xml");
+    let out = import(&store, "akn", &[acts.to_string_lossy().into_owned()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The demo holds six of the 64 instruments; their Dubai revisions follow the demo's.
+    assert!(
+        stdout(&out).contains("imported 58 instruments, 64 revisions"),
+        "{}",
+        stdout(&out)
+    );
+    let server = Server::start(&["serve", "--data-dir", store[1]]);
+    let (status, body) = http(
+        server.port,
+        "GET",
+        "/api/v1/revisions/itu.res-102.dubai-2018",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let v: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["previous"], "itu.res-102.busan-2014", "{body}");
+    assert_eq!(v["record"]["issued_by"], "itu", "{body}");
+}

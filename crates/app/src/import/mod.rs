@@ -445,6 +445,7 @@ fn prepare(d: &AknDocument, provenance: &Provenance) -> Result<Prepared, String>
                 previous: None,
                 adopted_on: if adopted { date } else { None },
                 text,
+                draft: None,
                 record: Some(record),
             },
         }),
