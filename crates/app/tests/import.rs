@@ -3,7 +3,10 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "../../akn/tests/common/mod.rs"]
+mod shared_data;
 
+use shared_data::{data_dir, validate, xml_files};
 use std::path::{Path, PathBuf};
 
 use plenary_app::App;
@@ -11,37 +14,6 @@ use plenary_app::import::{FileReport, SourceFile};
 use plenary_domain::access::Actor;
 use plenary_domain::model::{Instrument, Revision};
 use plenary_domain::records::{Decision, StateRef};
-
-fn data_dir() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        eprintln!(
-            "SKIPPED: real data not found at {} (CI always has it)",
-            d.display()
-        );
-        None
-    }
-}
-
-/// Every `.xml` file under a directory, sorted.
-fn xml_files(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "xml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
 
 fn un_files(data: &Path) -> Vec<PathBuf> {
     let mut files = xml_files(&data.join("un-ga-akn4un"));
@@ -226,28 +198,7 @@ async fn import_export_import_gives_the_same_model_and_exports_validate() {
     }
     assert_eq!(compared, a.iter().map(|r| r.revisions.len()).sum::<usize>());
     assert!(compared >= 39, "{compared}");
-    validate(&written, &data);
-}
-
-/// Validates files against the OASIS 2018 schema with xmllint.
-fn validate(files: &[PathBuf], data: &Path) {
-    let xsd = data.join("akn-schema/oasis-os-2018/akomantoso30.xsd");
-    let out = std::process::Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&xsd)
-        .args(files)
-        .output()
-        .expect("xmllint (apt-get install -y libxml2-utils)");
-    assert!(
-        out.status.success(),
-        "schema validation failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-            .lines()
-            .take(40)
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    validate(&written);
 }
 
 #[tokio::test]

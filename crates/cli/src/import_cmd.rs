@@ -51,6 +51,15 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `a, b, c`.
+fn listed<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn print_report(r: &FileReport) {
     if r.already_imported {
         println!(
@@ -63,11 +72,7 @@ fn print_report(r: &FileReport) {
         println!(
             "{}: nothing new: {} already recorded from another file; nothing written",
             r.file,
-            r.already_recorded
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(&r.already_recorded)
         );
         return;
     }
@@ -99,11 +104,7 @@ fn print_report(r: &FileReport) {
         println!(
             "{}: already recorded from another file: {}",
             r.file,
-            r.already_recorded
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(&r.already_recorded)
         );
     }
     for w in &r.warnings {
@@ -114,11 +115,12 @@ fn print_report(r: &FileReport) {
             "{}: {} kept as written (no member id): {}",
             r.file,
             plural(r.unmapped_names.len(), "state name", "state names"),
-            r.unmapped_names
-                .iter()
-                .map(|n| format!("\"{n}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            listed(
+                &r.unmapped_names
+                    .iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+            )
         );
     }
 }

@@ -3,41 +3,33 @@
 //! revision's record — on SQLite, and on PostgreSQL when `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../akn/tests/common/mod.rs"]
+mod shared_data;
 mod support;
 
 use std::path::{Path, PathBuf};
 
 use plenary_store_postgres::testing::PostgresHarness;
+use shared_data::{data_dir, xml_files};
 use support::{Server, http, run, stdout};
 
-fn data_dir() -> Option<PathBuf> {
-    let d = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data");
-    if d.is_dir() {
-        Some(d)
-    } else {
-        eprintln!(
-            "SKIPPED: real data not found at {} (CI always has it)",
-            d.display()
-        );
-        None
-    }
-}
-
-fn files_under(dir: &Path, ext: &str) -> Vec<String> {
+/// The voting records (`.json`) under `un-votes`, sorted.
+fn vote_files(data: &Path) -> Vec<String> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == ext) {
-                out.push(p.to_string_lossy().into_owned());
-            }
+    for body in ["ga", "sc"] {
+        for e in std::fs::read_dir(data.join("un-votes").join(body)).unwrap() {
+            out.push(e.unwrap().path().to_string_lossy().into_owned());
         }
     }
     out.sort();
     out
+}
+
+fn strings(paths: Vec<PathBuf>) -> Vec<String> {
+    paths
+        .into_iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect()
 }
 
 fn stderr(o: &std::process::Output) -> String {
@@ -66,10 +58,10 @@ fn import(store: &[&str], what: &str, files: &[String]) -> std::process::Output 
 
 fn everything_imports_once_and_a_second_run_writes_nothing(store: &[&str]) {
     let Some(data) = data_dir() else { return };
-    let mut akn = files_under(&data.join("un-ga-akn4un"), "xml");
-    akn.extend(files_under(&data.join("un-sc-akn4un"), "xml"));
-    akn.extend(files_under(&data.join("itu-pp"), "xml"));
-    let votes = files_under(&data.join("un-votes"), "json");
+    let mut akn = strings(xml_files(&data.join("un-ga-akn4un")));
+    akn.extend(strings(xml_files(&data.join("un-sc-akn4un"))));
+    akn.extend(strings(xml_files(&data.join("itu-pp"))));
+    let votes = vote_files(&data);
 
     let out = import(store, "akn", &akn);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
