@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod demo;
 pub mod import;
+mod meetings;
 pub mod negotiation;
 
 use std::collections::BTreeSet;

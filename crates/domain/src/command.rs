@@ -240,6 +240,8 @@ pub enum Command {
     RecordTranslation(Translation),
     /// Record that a file was imported whole (refused when its bytes were imported before).
     RecordImportedFile(ImportedFile),
+    /// Schedule a meeting of a group.
+    ScheduleMeeting(crate::meetings::Meeting),
 }
 
 impl Command {
@@ -279,6 +281,7 @@ impl Command {
             Self::RecordVotes(_) => "record_votes",
             Self::RecordTranslation(_) => "record_translation",
             Self::RecordImportedFile(_) => "record_imported_file",
+            Self::ScheduleMeeting(_) => "schedule_meeting",
         }
     }
 }
@@ -401,6 +404,7 @@ pub fn reads(command: &Command) -> Vec<DocKey> {
         ],
         Command::RecordTranslation(t) => vec![DocKey::new(K::Translation, t.key())],
         Command::RecordImportedFile(f) => vec![DocKey::new(K::ImportedFile, f.sha256.as_str())],
+        Command::ScheduleMeeting(m) => crate::meetings::reads(m),
     }
 }
 
@@ -856,6 +860,7 @@ pub fn decide_as(
             name("source", &f.source)?;
             Change::FileImported(f.clone())
         }
+        Command::ScheduleMeeting(m) => crate::meetings::schedule(m, docs)?,
     };
     Ok(vec![PendingEvent::public(change)])
 }
@@ -1036,7 +1041,7 @@ pub(crate) fn submit(
     }])
 }
 
-fn name(field: &str, value: &str) -> Result<(), DomainError> {
+pub(crate) fn name(field: &str, value: &str) -> Result<(), DomainError> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(DomainError::invalid(field, "must not be empty"));
@@ -1063,7 +1068,7 @@ fn name(field: &str, value: &str) -> Result<(), DomainError> {
     Ok(())
 }
 
-fn absent(docs: &DocSet, kind: DocKind, id: &str) -> Result<(), DomainError> {
+pub(crate) fn absent(docs: &DocSet, kind: DocKind, id: &str) -> Result<(), DomainError> {
     if docs.exists(&DocKey::new(kind, id)) {
         return Err(DomainError::AlreadyExists {
             kind: kind.as_str().into(),

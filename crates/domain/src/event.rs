@@ -202,6 +202,9 @@ pub enum Change {
     /// A file was imported whole.
     #[serde(rename = "file.imported")]
     FileImported(crate::records::ImportedFile),
+    /// A meeting of a group was scheduled.
+    #[serde(rename = "meeting.scheduled")]
+    MeetingScheduled(crate::meetings::Meeting),
 }
 
 impl Change {

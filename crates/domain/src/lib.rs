@@ -15,6 +15,7 @@ pub mod command;
 pub mod documents;
 pub mod error;
 pub mod event;
+pub mod meetings;
 pub mod model;
 pub mod negotiation;
 pub mod projection;

@@ -55,11 +55,13 @@ pub enum DocKind {
     Translation,
     /// [`crate::records::ImportedFile`], keyed by the file's SHA-256.
     ImportedFile,
+    /// [`crate::meetings::Meeting`], listed under its conference.
+    Meeting,
 }
 
 impl DocKind {
     /// Every kind.
-    pub const ALL: [DocKind; 19] = [
+    pub const ALL: [DocKind; 20] = [
         Self::Body,
         Self::Conference,
         Self::Group,
@@ -79,6 +81,7 @@ impl DocKind {
         Self::Votes,
         Self::Translation,
         Self::ImportedFile,
+        Self::Meeting,
     ];
 
     /// The stored name of the kind.
@@ -103,6 +106,7 @@ impl DocKind {
             Self::Votes => "votes",
             Self::Translation => "translation",
             Self::ImportedFile => "imported_file",
+            Self::Meeting => "meeting",
         }
     }
 
@@ -300,6 +304,7 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
         )],
         Change::TranslationRecorded(t) => vec![DocKey::new(DocKind::Translation, t.key())],
         Change::FileImported(f) => vec![DocKey::new(DocKind::ImportedFile, f.sha256.as_str())],
+        Change::MeetingScheduled(m) => vec![DocKey::new(DocKind::Meeting, m.id.as_str())],
     }
 }
 
@@ -486,6 +491,10 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 f,
                 seq,
             );
+        }
+        Change::MeetingScheduled(m) => {
+            let parent = Some(m.conference.to_string());
+            docs.put(DocKey::new(DocKind::Meeting, m.id.as_str()), parent, m, seq);
         }
     }
     Ok(())

@@ -21,6 +21,7 @@ use time::macros::date;
 
 use crate::{App, Result};
 
+mod meetings;
 mod negotiation;
 
 /// The demo body's id.
@@ -148,6 +149,7 @@ pub fn commands() -> std::result::Result<Vec<Command>, DomainError> {
     out.extend(members(&body)?.into_iter().map(Command::AdmitMember));
     out.extend(instruments(&body)?);
     out.extend(participation(&conf, &body)?);
+    out.extend(meetings::schedule(&conf)?);
     Ok(out)
 }
 
