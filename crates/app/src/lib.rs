@@ -8,8 +8,8 @@
 pub mod accounts;
 pub mod demo;
 pub mod import;
-mod meetings;
 pub mod negotiation;
+mod reads;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -14,7 +14,7 @@ use crate::WebState;
 fn unversioned(path: &str) -> bool {
     matches!(
         path,
-        "/healthz" | "/readyz" | "/api/v1/events/live" | "/api/v1/session"
+        "/healthz" | "/readyz" | "/api/v1/events/live" | "/api/v1/session" | "/sign-in"
     ) || path.starts_with("/static/")
 }
 

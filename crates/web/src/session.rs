@@ -69,7 +69,7 @@ struct Credentials {
     password: String,
 }
 
-fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+pub(crate) fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let tls = secure
         || headers
             .get("x-forwarded-proto")

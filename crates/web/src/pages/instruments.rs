@@ -1,0 +1,304 @@
+//! An instrument: the text of one revision with an anchor per provision (brackets drawn
+//! as visible marks with their alternatives and sponsors), the revision history, and the
+//! redline between any two revisions.
+
+use askama::Template;
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use plenary_domain::model::{Instrument, Revision};
+use plenary_text::{Inline, Part, Text};
+use serde::Deserialize;
+
+use super::{Chrome, OrPage, Page, error_page, not_found, page, render, visitor};
+use crate::WebState;
+
+pub(super) fn routes() -> Router<WebState> {
+    Router::new()
+        .route("/instruments/{id}", get(instrument))
+        .route("/instruments/{id}/compare", get(compare))
+}
+
+/// One piece of running text: plain words, a footnote reference, or a bracket.
+pub(crate) struct Piece {
+    pub text: String,
+    pub footnote: Option<String>,
+    pub bracket: Option<BracketView>,
+}
+
+/// Disputed text: its alternatives, each with the delegations behind it.
+pub(crate) struct BracketView {
+    pub id: String,
+    pub alternatives: Vec<AlternativeView>,
+}
+
+pub(crate) struct AlternativeView {
+    pub sponsors: String,
+    pub text: String,
+    pub deletion: bool,
+}
+
+pub(crate) struct ProvisionView {
+    pub anchor: String,
+    pub label: String,
+    pub depth: usize,
+    pub pieces: Vec<Piece>,
+    pub has_brackets: bool,
+}
+
+pub(crate) struct SectionView {
+    pub heading: String,
+    pub part: &'static str,
+    pub provisions: Vec<ProvisionView>,
+}
+
+/// An instrument's text laid out for the page.
+pub(crate) struct TextView {
+    pub opening: Vec<Piece>,
+    pub sections: Vec<SectionView>,
+    pub footnotes: Vec<(String, Vec<Piece>)>,
+    pub brackets: usize,
+}
+
+fn pieces(text: &Text) -> Vec<Piece> {
+    text.0
+        .iter()
+        .map(|inline| match inline {
+            Inline::Run { text } => Piece {
+                text: text.clone(),
+                footnote: None,
+                bracket: None,
+            },
+            Inline::FootnoteRef { label } => Piece {
+                text: String::new(),
+                footnote: Some(label.clone()),
+                bracket: None,
+            },
+            Inline::Bracket(b) => Piece {
+                text: String::new(),
+                footnote: None,
+                bracket: Some(BracketView {
+                    id: b.id.clone(),
+                    alternatives: b
+                        .alternatives
+                        .iter()
+                        .map(|a| AlternativeView {
+                            sponsors: a.sponsors.join(", "),
+                            deletion: a.text.is_empty(),
+                            text: a.text.to_plain(),
+                        })
+                        .collect(),
+                }),
+            },
+        })
+        .collect()
+}
+
+/// Lays out a parsed text; `open_only` keeps only the provisions with brackets.
+pub(crate) fn text_view(inst: &plenary_text::Instrument, open_only: bool) -> TextView {
+    let mut sections: Vec<SectionView> = inst
+        .sections
+        .iter()
+        .map(|s| SectionView {
+            heading: s.heading.clone(),
+            part: match s.part() {
+                Part::Preamble => "preamble",
+                Part::Operative => "operative",
+                Part::Annex => "annex",
+            },
+            provisions: Vec::new(),
+        })
+        .collect();
+    for (sec, depth, p) in inst.provisions() {
+        let has_brackets = p.text.has_brackets();
+        if open_only && !has_brackets {
+            continue;
+        }
+        if let Some(s) = sections.get_mut(sec) {
+            s.provisions.push(ProvisionView {
+                anchor: format!("p-{}", p.id),
+                label: p.label.clone(),
+                depth: depth.min(4),
+                pieces: pieces(&p.text),
+                has_brackets,
+            });
+        }
+    }
+    if open_only {
+        sections.retain(|s| !s.provisions.is_empty());
+    }
+    TextView {
+        opening: pieces(&inst.opening),
+        sections,
+        footnotes: inst
+            .footnotes
+            .iter()
+            .map(|f| (f.label.clone(), pieces(&f.text)))
+            .collect(),
+        brackets: plenary_text::brackets_of(inst).len(),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct InstrumentQuery {
+    #[serde(default)]
+    rev: String,
+    #[serde(default)]
+    open: String,
+}
+
+#[derive(Template)]
+#[template(path = "instrument.html")]
+struct InstrumentPage {
+    chrome: Chrome,
+    instrument: Instrument,
+    revision: Revision,
+    text: TextView,
+    open_only: bool,
+    from: String,
+    to: String,
+}
+
+async fn load(
+    s: &WebState,
+    who: &plenary_domain::access::Actor,
+    id: &str,
+) -> Result<Instrument, Response> {
+    s.app
+        .instrument(who, id)
+        .await
+        .or_page("instrument")?
+        .ok_or_else(|| not_found("instrument"))
+}
+
+async fn revision_of(
+    s: &WebState,
+    who: &plenary_domain::access::Actor,
+    instrument: &Instrument,
+    rev: &str,
+) -> Result<Revision, Response> {
+    if !instrument.revisions.iter().any(|r| r.id.as_str() == rev) {
+        return Err(not_found("revision of this instrument"));
+    }
+    s.app
+        .revision(who, rev)
+        .await
+        .or_page("instrument")?
+        .ok_or_else(|| not_found("revision"))
+}
+
+fn parsed(revision: &Revision) -> Result<plenary_text::Instrument, Response> {
+    plenary_text::parse(&revision.text).map_err(|e| {
+        tracing::error!(error = %e, revision = %revision.id, "stored text does not parse");
+        error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "The stored text of this revision could not be read.",
+        )
+    })
+}
+
+async fn instrument(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<InstrumentQuery>,
+) -> Response {
+    page(instrument_page(&s, &headers, &id, q).await)
+}
+
+async fn instrument_page(s: &WebState, headers: &HeaderMap, id: &str, q: InstrumentQuery) -> Page {
+    let v = visitor(s, headers).await?;
+    let instrument = load(s, &v.actor, id).await?;
+    let Some(latest) = instrument.revisions.last() else {
+        return Err(not_found("revision of this instrument"));
+    };
+    let rev = if q.rev.is_empty() {
+        latest.id.to_string()
+    } else {
+        q.rev.clone()
+    };
+    let revision = revision_of(s, &v.actor, &instrument, &rev).await?;
+    let open_only = !q.open.is_empty();
+    let text = text_view(&parsed(&revision)?, open_only);
+    let to = revision.id.to_string();
+    let from = revision
+        .previous
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_else(|| to.clone());
+    Ok(render(&InstrumentPage {
+        chrome: v.chrome,
+        instrument,
+        revision,
+        text,
+        open_only,
+        from,
+        to,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CompareQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+#[derive(Template)]
+#[template(path = "compare.html")]
+struct ComparePage {
+    chrome: Chrome,
+    instrument: Instrument,
+    old: Revision,
+    new: Revision,
+    summary: String,
+    redline: String,
+    from: String,
+    to: String,
+}
+
+async fn compare(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    page(
+        async {
+            let v = visitor(&s, &headers).await?;
+            let instrument = load(&s, &v.actor, &id).await?;
+            if q.from.is_empty() || q.to.is_empty() {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Choose two revisions to compare (from and to).",
+                ));
+            }
+            let old = revision_of(&s, &v.actor, &instrument, &q.from).await?;
+            let new = revision_of(&s, &v.actor, &instrument, &q.to).await?;
+            let (a, b) = (parsed(&old)?, parsed(&new)?);
+            let d = plenary_text::diff(&a, &b);
+            let summary = d.summary().describe();
+            // The fragment's headings sit under the page's own h1.
+            let redline = plenary_text::render::redline_html(&d)
+                .replace("<h2>", "<h3>")
+                .replace("</h2>", "</h3>")
+                .replace("<h1>", "<h2>")
+                .replace("</h1>", "</h2>");
+            Ok(render(&ComparePage {
+                chrome: v.chrome,
+                from: q.from,
+                to: q.to,
+                instrument,
+                old,
+                new,
+                summary,
+                redline,
+            })
+            .into_response())
+        }
+        .await,
+    )
+}

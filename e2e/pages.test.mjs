@@ -1,0 +1,329 @@
+// Plenary's pages in a real browser (Debian's chromium, driven by playwright-core):
+// the public and secretariat flows, a keyboard-only pass, axe-core with the WCAG 2.1 A and
+// AA rules on every page kind (wide and phone width), and a screenshot of each page kind
+// under target/screenshots/.
+//
+// Run by .ci/run after the Rust tests: `npm ci && npm test` in e2e/. The plenary
+// binary is target/release/plenary or target/debug/plenary (or $PLENARY_BIN).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const shots = join(root, 'target', 'screenshots');
+const USERNAME = 'sec.browser';
+const PASSWORD = 'a long browser-test passphrase';
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+let server;
+let dataDir;
+let browser;
+let base;
+
+function binary() {
+  const candidates = [
+    process.env.PLENARY_BIN,
+    join(root, 'target', 'release', 'plenary'),
+    join(root, 'target', 'debug', 'plenary'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no plenary binary among ${candidates.join(', ')}: build it first`);
+  return found;
+}
+
+function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitReady(url, ms = 30000) {
+  const until = Date.now() + ms;
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(`${url}/readyz`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`plenary did not become ready at ${url}`);
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  const bin = binary();
+  dataDir = mkdtempSync(join(tmpdir(), 'plenary-browser-'));
+  const made = spawnSync(
+    bin,
+    ['admin', '--data-dir', dataDir, 'create-secretariat', '--username', USERNAME,
+      '--display-name', 'Browser test secretariat'],
+    { input: `${PASSWORD}\n`, encoding: 'utf8' },
+  );
+  assert.equal(made.status, 0, `create-secretariat failed: ${made.stderr}`);
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  server = spawn(bin, ['demo', '--data-dir', dataDir, '--listen', `127.0.0.1:${port}`, '--log', 'warn'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  await waitReady(base);
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+  }
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function fresh(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  return { context, page };
+}
+
+async function signIn(page) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel('Username').fill(USERNAME);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  await assertVisible(page.getByText(`Signed in as`), 'the signed-in state');
+}
+
+async function assertVisible(locator, what) {
+  assert.ok(await locator.first().isVisible(), `${what} should be visible`);
+}
+
+/** Checks a page against axe-core's WCAG 2.1 A and AA rules and that it names its language. */
+async function accessible(page, kind) {
+  const lang = await page.evaluate(() => document.documentElement.lang);
+  assert.equal(lang, 'en', `${kind}: <html lang> must be set`);
+  const result = await new AxeBuilder({ page }).withTags(WCAG).analyze();
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`,
+  );
+  assert.deepEqual(found, [], `${kind}: axe found WCAG 2.1 A/AA violations:\n${found.join('\n')}`);
+}
+
+async function shoot(page, kind) {
+  await page.screenshot({ path: join(shots, `${kind}.png`), fullPage: true });
+}
+
+test('a public reader finds Resolution 102 and compares two revisions', async () => {
+  const { context, page } = await fresh();
+  await page.goto(base);
+  await page.getByRole('link', { name: 'Plenipotentiary Conference 2014' }).click();
+  await page.getByRole('link', { name: 'Resolution 102' }).click();
+  await assertVisible(page.getByRole('heading', { level: 1, name: /ITU's role with regard to international public policy issues pertaining to the Internet/ }), 'the title of Resolution 102');
+  // Every provision has an anchor to cite.
+  const anchor = page.locator('#p-resolves\\.1 a.label');
+  assert.equal(await anchor.getAttribute('href'), '#p-resolves.1');
+  // Compare the two revisions (the form proposes the previous one against this one).
+  await page.getByLabel('From', { exact: true }).selectOption({ label: 'Resolution 102 (Rev. Guadalajara, 2010)' });
+  await page.getByLabel('To', { exact: true }).selectOption({ label: 'Resolution 102 (Rev. Busan, 2014)' });
+  await page.getByRole('button', { name: 'Compare' }).click();
+  await assertVisible(
+    page.getByRole('heading', { level: 1, name: 'What changed from Resolution 102 (Rev. Guadalajara, 2010) to Resolution 102 (Rev. Busan, 2014)' }),
+    'the comparison heading',
+  );
+  const inserted = await page.locator('.redline ins').count();
+  const deleted = await page.locator('.redline del').count();
+  assert.ok(inserted > 0 && deleted > 0, `the redline shows insertions (${inserted}) and deletions (${deleted})`);
+  assert.match(await page.locator('.summary-line').innerText(), /modified/);
+  await context.close();
+});
+
+test('the public sees a restricted document\'s reason but not its content', async () => {
+  const { context, page } = await fresh();
+  await page.goto(`${base}/conferences/pp-14/restrictions`);
+  await assertVisible(page.getByRole('cell', { name: /Names identifiable participants together with their health needs/ }), 'the justification in the register');
+  await page.getByRole('link', { name: 'ADM/2' }).click();
+  await assertVisible(page.getByRole('heading', { name: 'Restricted document' }), 'the restriction notice');
+  await assertVisible(page.getByText(/personal data of identifiable individuals/), 'the reason');
+  await assertVisible(page.getByText(/2\d\d\d-\d\d-\d\d: the document becomes public then/), 'the review date');
+  const html = await page.content();
+  assert.ok(!html.includes('Requests for medical assistance'), 'the withheld title must not be on the page');
+  assert.ok(!html.includes('Illustrative restricted content'), 'the content must not be on the page');
+  await page.goto(`${base}/documents/pp-14.adm-1`);
+  assert.ok((await page.content()).includes('Security arrangements at the conference venue'), 'a title that is not withheld shows');
+  assert.ok(!(await page.content()).includes('Illustrative restricted content'), 'the content of ADM/1 must not show');
+  await context.close();
+});
+
+test('the secretariat signs in and restricts a document, with errors next to the field', async () => {
+  const { context, page } = await fresh();
+  await signIn(page);
+  await page.goto(`${base}/documents/pp-14.dt-1`);
+  await page.getByLabel(/commercial confidentiality/).check();
+  await page.getByLabel(/Justification/).fill('Too short.');
+  await page.getByLabel(/Decided by/).fill('Secretary-General');
+  const review = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
+  await page.getByLabel(/Review date/).fill(review);
+  await page.getByRole('button', { name: 'Restrict the document' }).click();
+  const error = page.locator('#e-justification');
+  await assertVisible(error, 'the error next to the justification');
+  assert.match(await error.innerText(), /at least 30 characters/);
+  assert.equal(await page.getByLabel(/Justification/).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel(/Decided by/).inputValue(), 'Secretary-General', 'the form keeps what was typed');
+  await accessible(page, 'document-restrict-error');
+  await shoot(page, 'document-restrict-error');
+  await page.getByLabel(/Justification/).fill('Gives the negotiating positions that a vendor shared in confidence with the secretariat.');
+  await page.getByRole('button', { name: 'Restrict the document' }).click();
+  await page.waitForURL(`${base}/documents/pp-14.dt-1`);
+  await assertVisible(page.getByRole('heading', { name: 'Restricted document' }), 'the restriction notice');
+  await assertVisible(page.getByText(/You see its content because you work for the secretariat/), 'the secretariat note');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.goto(`${base}/documents/pp-14.dt-1`);
+  assert.ok(!(await page.content()).includes('the meetings of the committees week by week'), 'signed out, the content is withheld');
+  await page.goto(`${base}/conferences/pp-14/restrictions`);
+  await assertVisible(page.getByRole('cell', { name: /negotiating positions that a vendor shared in confidence/ }), 'the new register entry');
+  await context.close();
+});
+
+test('a form posted from elsewhere (no CSRF token) changes nothing', async () => {
+  const { context, page } = await fresh();
+  await signIn(page);
+  const res = await page.request.post(`${base}/documents/pp-14.main-2/restrict`, {
+    form: { reason: 'personal_data', justification: 'x'.repeat(40), decided_by: 'Someone', review_on: '2099-01-01' },
+  });
+  assert.equal(res.status(), 403);
+  await page.goto(`${base}/documents/pp-14.main-2`);
+  assert.equal(await page.getByRole('heading', { name: 'Restricted document' }).count(), 0);
+  await context.close();
+});
+
+/** Presses Tab until the focused element's text matches, then returns it. */
+async function tabTo(page, pattern, max = 80) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      const style = getComputedStyle(el);
+      return {
+        text: el.id && el.tagName === 'INPUT' ? `#${el.id}` : (el.innerText || el.value || el.getAttribute('aria-label') || '').trim(),
+        outline: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2,
+      };
+    });
+    if (pattern.test(focused.text)) {
+      assert.ok(focused.outline, `the focused "${focused.text}" must show a visible focus outline`);
+      return;
+    }
+  }
+  throw new Error(`no focusable element matching ${pattern} within ${max} Tab presses`);
+}
+
+test('the main flows work with the keyboard alone', async () => {
+  const { context, page } = await fresh();
+  await page.goto(base);
+  // The first Tab reaches the skip link, which moves focus to the content.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Skip to content');
+  assert.ok(await page.locator('.skip-link').isVisible(), 'the focused skip link is visible');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main');
+  await tabTo(page, /^Plenipotentiary Conference 2014$/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/conferences/pp-14`);
+  await tabTo(page, /^Resolution 102$/, 200);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/instruments/itu.res-102`);
+  await tabTo(page, /^Compare$/, 200);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/\/instruments\/itu\.res-102\/compare\?from=itu\.res-102\.guadalajara-2010&to=itu\.res-102\.busan-2014/);
+  // Find a document through the filters.
+  await page.goto(`${base}/conferences/pp-14/documents`);
+  await tabTo(page, /^Show documents$/);
+  await page.focus('#f-kind');
+  await page.keyboard.press('ArrowDown');
+  await tabTo(page, /^Show documents$/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(/kind=contribution/);
+  assert.match(await page.locator('.count').innerText(), /of 2\./);
+  // Sign in with the keyboard.
+  await page.goto(base);
+  await tabTo(page, /^Sign in$/);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/sign-in`);
+  await tabTo(page, /^#username$/);
+  await page.keyboard.type(USERNAME);
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(PASSWORD);
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${base}/`);
+  await assertVisible(page.getByText('Signed in as'), 'the signed-in state');
+  await context.close();
+});
+
+const PAGE_KINDS = [
+  ['home', '/'],
+  ['conference', '/conferences/pp-14'],
+  ['group', '/groups/pp-14.wg-pl'],
+  ['group-closed', '/groups/pp-14.adhoc-internet'],
+  ['documents', '/conferences/pp-14/documents'],
+  ['documents-filtered', '/conferences/pp-14/documents?kind=contribution&group=pp-14.wg-pl'],
+  ['documents-filter-error', '/conferences/pp-14/documents?kind=memo&from=yesterday'],
+  ['document', '/documents/pp-14.main-1'],
+  ['document-restricted', '/documents/pp-14.adm-2'],
+  ['restriction-register', '/conferences/pp-14/restrictions'],
+  ['instrument', '/instruments/itu.res-102'],
+  ['instrument-earlier-revision', '/instruments/itu.res-102?rev=itu.res-102.guadalajara-2010'],
+  ['compare', '/instruments/itu.res-102/compare?from=itu.res-102.guadalajara-2010&to=itu.res-102.busan-2014'],
+  ['sign-in', '/sign-in'],
+  ['not-found', '/documents/pp-14.main-999'],
+];
+
+test('every page kind passes axe-core (WCAG 2.1 A and AA), wide and at phone width', async () => {
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+    const { context, page } = await fresh(viewport);
+    const suffix = viewport.width < 600 ? '-phone' : '';
+    for (const [kind, path] of PAGE_KINDS) {
+      await page.goto(`${base}${path}`);
+      await accessible(page, `${kind}${suffix}`);
+      await shoot(page, `${kind}${suffix}`);
+      // Nothing is wider than the screen at phone width (the page does not scroll sideways).
+      if (suffix) {
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+        assert.ok(!wide, `${kind}: the page scrolls sideways at phone width`);
+      }
+    }
+    await context.close();
+  }
+  // Pages of a signed-in secretariat: the restrict form.
+  const { context, page } = await fresh();
+  await signIn(page);
+  await page.goto(`${base}/documents/pp-14.main-2`);
+  await accessible(page, 'document-secretariat');
+  await shoot(page, 'document-secretariat');
+  await context.close();
+});
+
+test('pages answer 304 to a client that has them', async () => {
+  const first = await fetch(`${base}/instruments/itu.res-102`);
+  const etag = first.headers.get('etag');
+  assert.ok(etag, 'the page has an ETag');
+  const again = await fetch(`${base}/instruments/itu.res-102`, { headers: { 'If-None-Match': etag } });
+  assert.equal(again.status, 304);
+});
