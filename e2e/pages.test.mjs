@@ -327,3 +327,18 @@ test('pages answer 304 to a client that has them', async () => {
   const again = await fetch(`${base}/instruments/itu.res-102`, { headers: { 'If-None-Match': etag } });
   assert.equal(again.status, 304);
 });
+
+test('the feeds parse as Atom and the calendars as iCalendar (feedparser, icalendar)', () => {
+  const paths = [
+    '/conferences/pp-14/feed.atom',
+    '/conferences/pp-14/kinds/contribution/feed.atom',
+    '/conferences/pp-14/kinds/information/feed.atom',
+    '/groups/pp-14.wg-pl/feed.atom',
+    '/groups/pp-14.adhoc-internet/feed.atom',
+    '/conferences/pp-14/meetings.ics',
+    '/groups/pp-14.wg-pl/meetings.ics',
+  ];
+  const run = spawnSync(process.env.PYTHON || 'python3', [join(here, 'check_feeds.py'), base, ...paths], { encoding: 'utf8' });
+  assert.equal(run.status, 0, `feed checks failed:\n${run.stdout}${run.stderr}`);
+  assert.equal(run.stdout.trim().split('\n').filter((l) => l.startsWith('ok')).length, paths.length, run.stdout);
+});
