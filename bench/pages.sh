@@ -66,8 +66,14 @@ http {
 $locations  }
 }
 CONF
+# nginx's workers drop root privileges: let them read the saved pages.
+chmod a+rx "$work" "$work/www" && chmod a+r "$work"/www/*.html
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" & nginx_pid=$!
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$nport${pages[0]#* }" >/dev/null 2>&1 && break; sleep 0.1; done
+for p in "${pages[@]}"; do
+  set -- $p
+  cmp -s <(curl -sf "http://127.0.0.1:$nport$2") "$work/www/$1.html" || { echo "nginx does not serve $2" >&2; exit 1; }
+done
 
 # Requests/s and p99 (ms) of one wrk run.
 measure() {
