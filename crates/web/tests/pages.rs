@@ -203,6 +203,8 @@ async fn brackets_show_as_marks_with_their_sponsors_and_can_be_filtered() {
                 previous: None,
                 adopted_on: None,
                 text: text.into(),
+                draft: None,
+                record: None,
             }),
         ],
     )

@@ -8,6 +8,9 @@
 //!   the redline between any two.
 //! - `feeds`: Atom (RFC 4287) and iCalendar (RFC 5545).
 //! - `forms`: sign-in and sign-out, and the CSRF check every page form passes.
+// A page that cannot be shown returns the error page to send instead (`Result<_,
+// Response>`); it is built at most once per request, so its size does not matter.
+#![allow(clippy::result_large_err)]
 
 mod documents;
 mod feeds;
