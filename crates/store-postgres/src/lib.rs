@@ -17,9 +17,11 @@ use async_trait::async_trait;
 use plenary_domain::chain::Head;
 use plenary_domain::event::RecordedEvent;
 use plenary_domain::projection::{Doc, DocKey, DocKind};
+use plenary_domain::search::{Found, Match, Pattern, SearchEntry, SearchQuery};
 use plenary_store::{
-    AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, Migration, Result,
-    SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
+    AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, FacetRow, FilterValues,
+    Migration, Result, SearchRow, SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
+    found_from_rows, index_row, index_source,
 };
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, Transaction};
@@ -34,6 +36,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "accounts",
         sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "search",
+        sql: include_str!("../migrations/0003_search.sql"),
     },
 ];
 
@@ -183,6 +190,53 @@ impl Backend for PostgresBackend {
         Ok(row.map(|r| doc_from_row(r).1))
     }
 
+    async fn search(&self, query: &SearchQuery) -> Result<Found> {
+        let expr = tsquery_expression(&query.matching);
+        let f = FilterValues::of(query);
+        let hits_sql = format!(
+            "{SEARCH_HITS} SELECT body, rank::float8 FROM hits
+             ORDER BY rank DESC, id COLLATE \"C\" LIMIT $11 OFFSET $12"
+        );
+        let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        let hits: Vec<SearchRow> = sqlx::query_as(&hits_sql)
+            .bind(&expr)
+            .bind(&query.hidden_scopes)
+            .bind(&f.conference)
+            .bind(&f.group)
+            .bind(&f.kind)
+            .bind(&f.sponsor)
+            .bind(&f.language)
+            .bind(&f.status)
+            .bind(&f.from)
+            .bind(&f.to)
+            .bind(i64::from(query.limit))
+            .bind(i64::from(query.offset))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        let facets: Vec<FacetRow> = sqlx::query_as(&facets_sql)
+            .bind(&expr)
+            .bind(&query.hidden_scopes)
+            .bind(&f.conference)
+            .bind(&f.group)
+            .bind(&f.kind)
+            .bind(&f.sponsor)
+            .bind(&f.language)
+            .bind(&f.status)
+            .bind(&f.from)
+            .bind(&f.to)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        found_from_rows(hits, facets)
+    }
+
     async fn appended(&self) -> Result<Option<plenary_store::Appended>> {
         let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
             .await
@@ -226,6 +280,62 @@ impl Backend for PostgresBackend {
         .map_err(unavailable)?;
         Ok(rows.into_iter().map(doc_from_row).collect())
     }
+}
+
+/// The hits a reader may see, filtered: `$1` the tsquery text, `$2` the hidden scopes,
+/// `$3`–`$10` the filters (NULL: any).
+const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
+    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors, e.body,
+           ts_rank(e.tokens, q) AS rank
+    FROM search_entries e, to_tsquery('simple', $1) q
+    WHERE e.tokens @@ q
+      AND (e.scope IS NULL OR NOT (e.scope = ANY($2::text[])))
+      AND ($3::text IS NULL OR e.conference = $3)
+      AND ($4::text IS NULL OR e.grp = $4)
+      AND ($5::text IS NULL OR e.kind = $5)
+      AND ($6::text IS NULL OR $6 = ANY(e.sponsors))
+      AND ($7::text IS NULL OR e.language = $7)
+      AND ($8::text IS NULL OR e.status = $8)
+      AND ($9::text IS NULL OR e.day >= $9)
+      AND ($10::text IS NULL OR e.day <= $10)
+)";
+
+/// The total and every facet's counts over all hits.
+const SEARCH_FACETS: &str = "
+    SELECT 'total', NULL, count(*) FROM hits
+    UNION ALL SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
+    UNION ALL SELECT 'group', grp, count(*) FROM hits WHERE grp IS NOT NULL GROUP BY grp
+    UNION ALL SELECT 'kind', kind, count(*) FROM hits GROUP BY kind
+    UNION ALL SELECT 'language', language, count(*) FROM hits GROUP BY language
+    UNION ALL SELECT 'status', status, count(*) FROM hits WHERE status IS NOT NULL GROUP BY status
+    UNION ALL SELECT 'sponsor', s, count(*) FROM hits, unnest(sponsors) s GROUP BY s";
+
+/// A pattern as tsquery text: tokens are only word characters, so quoting is enough.
+fn tsquery_pattern(p: &Pattern) -> String {
+    let last = p.tokens.len().saturating_sub(1);
+    let parts: Vec<String> = p
+        .tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let star = if p.prefix && i == last { ":*" } else { "" };
+            format!("'{t}'{star}")
+        })
+        .collect();
+    format!("({})", parts.join(" <-> "))
+}
+
+/// A [`Match`] as tsquery text: `(a | b) & (c) & !(d | e)`.
+fn tsquery_expression(m: &Match) -> String {
+    let group = |ps: &[Pattern]| {
+        let inner: Vec<String> = ps.iter().map(tsquery_pattern).collect();
+        format!("({})", inner.join(" | "))
+    };
+    let mut parts: Vec<String> = m.require.iter().map(|g| group(g)).collect();
+    if !m.exclude.is_empty() {
+        parts.push(format!("!{}", group(&m.exclude)));
+    }
+    parts.join(" & ")
 }
 
 struct PostgresWrite {
@@ -315,8 +425,55 @@ impl WriteTx for PostgresWrite {
         Ok(())
     }
 
+    async fn index(&mut self, source: &DocKey, entries: &[SearchEntry]) -> Result<()> {
+        sqlx::query("DELETE FROM search_entries WHERE source = $1")
+            .bind(index_source(source))
+            .execute(&mut *self.tx)
+            .await
+            .map_err(unavailable)?;
+        if entries.is_empty() {
+            return Ok(());
+        }
+        // One statement for all of a document's entries (a revision has hundreds).
+        let rows: Vec<_> = entries.iter().map(|e| index_row(source, e)).collect();
+        let column =
+            |f: &dyn Fn(&plenary_store::IndexRow) -> Option<String>| -> Vec<Option<String>> {
+                rows.iter().map(f).collect()
+            };
+        sqlx::query(
+            "INSERT INTO search_entries
+             (id, source, kind, language, conference, grp, day, status, scope, sponsors, body, tokens)
+             SELECT id, source, kind, language, conference, grp, day, status, scope,
+                    ARRAY(SELECT jsonb_array_elements_text(sponsors::jsonb)), body,
+                    to_tsvector('simple', tokens)
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
+                  AS r(id, source, kind, language, conference, grp, day, status, scope, sponsors, body, tokens)",
+        )
+        .bind(column(&|r| Some(r.id.clone())))
+        .bind(column(&|r| Some(r.source.clone())))
+        .bind(column(&|r| Some(r.kind.clone())))
+        .bind(column(&|r| Some(r.language.clone())))
+        .bind(column(&|r| r.conference.clone()))
+        .bind(column(&|r| r.group.clone()))
+        .bind(column(&|r| r.day.clone()))
+        .bind(column(&|r| r.status.clone()))
+        .bind(column(&|r| r.scope.clone()))
+        .bind(column(&|r| Some(serde_json::Value::from(r.sponsors.clone()).to_string())))
+        .bind(column(&|r| Some(r.body.clone())))
+        .bind(column(&|r| Some(r.tokens.clone())))
+        .execute(&mut *self.tx)
+        .await
+        .map_err(unavailable)?;
+        Ok(())
+    }
+
     async fn clear_views(&mut self) -> Result<()> {
         sqlx::query("DELETE FROM docs")
+            .execute(&mut *self.tx)
+            .await
+            .map_err(unavailable)?;
+        sqlx::query("DELETE FROM search_entries")
             .execute(&mut *self.tx)
             .await
             .map_err(unavailable)?;

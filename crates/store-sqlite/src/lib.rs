@@ -18,9 +18,11 @@ use async_trait::async_trait;
 use plenary_domain::chain::Head;
 use plenary_domain::event::RecordedEvent;
 use plenary_domain::projection::{Doc, DocKey, DocKind};
+use plenary_domain::search::{Found, Match, Pattern, SearchEntry, SearchQuery};
 use plenary_store::{
-    AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, Migration, Result,
-    SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
+    AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, FacetRow, FilterValues,
+    Migration, Result, SearchRow, SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
+    found_from_rows, index_row, index_source,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -40,6 +42,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 2,
         name: "accounts",
         sql: include_str!("../migrations/0002_accounts.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "search",
+        sql: include_str!("../migrations/0003_search.sql"),
     },
 ];
 
@@ -228,6 +235,100 @@ impl Backend for SqliteBackend {
         .map_err(unavailable)?;
         Ok(rows.into_iter().map(doc_from_row).collect())
     }
+
+    async fn search(&self, query: &SearchQuery) -> Result<Found> {
+        let expr = fts5_expression(&query.matching);
+        let hidden = serde_json::Value::from(query.hidden_scopes.clone()).to_string();
+        let f = FilterValues::of(query);
+        let hits_sql = format!(
+            "{SEARCH_HITS} SELECT body, -rank FROM hits ORDER BY rank, n LIMIT ?11 OFFSET ?12"
+        );
+        let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        let hits: Vec<SearchRow> = sqlx::query_as(&hits_sql)
+            .bind(&expr)
+            .bind(&hidden)
+            .bind(&f.conference)
+            .bind(&f.group)
+            .bind(&f.kind)
+            .bind(&f.sponsor)
+            .bind(&f.language)
+            .bind(&f.status)
+            .bind(&f.from)
+            .bind(&f.to)
+            .bind(i64::from(query.limit))
+            .bind(i64::from(query.offset))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        let facets: Vec<FacetRow> = sqlx::query_as(&facets_sql)
+            .bind(&expr)
+            .bind(&hidden)
+            .bind(&f.conference)
+            .bind(&f.group)
+            .bind(&f.kind)
+            .bind(&f.sponsor)
+            .bind(&f.language)
+            .bind(&f.status)
+            .bind(&f.from)
+            .bind(&f.to)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)?;
+        found_from_rows(hits, facets)
+    }
+}
+
+/// The hits a reader may see, filtered: `?1` the FTS5 expression, `?2` the hidden scopes
+/// (JSON array), `?3`–`?10` the filters (NULL: any).
+const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
+    SELECT e.n, e.kind, e.language, e.conference, e.grp, e.status, e.body, f.rank AS rank
+    FROM search_fts f JOIN search_entries e ON e.n = f.rowid
+    WHERE search_fts MATCH ?1
+      AND (e.scope IS NULL OR e.scope NOT IN (SELECT value FROM json_each(?2)))
+      AND (?3 IS NULL OR e.conference = ?3)
+      AND (?4 IS NULL OR e.grp = ?4)
+      AND (?5 IS NULL OR e.kind = ?5)
+      AND (?6 IS NULL OR EXISTS (SELECT 1 FROM search_sponsors s WHERE s.n = e.n AND s.sponsor = ?6))
+      AND (?7 IS NULL OR e.language = ?7)
+      AND (?8 IS NULL OR e.status = ?8)
+      AND (?9 IS NULL OR e.day >= ?9)
+      AND (?10 IS NULL OR e.day <= ?10)
+)";
+
+/// The total and every facet's counts over all hits.
+const SEARCH_FACETS: &str = "
+    SELECT 'total', NULL, count(*) FROM hits
+    UNION ALL SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
+    UNION ALL SELECT 'group', grp, count(*) FROM hits WHERE grp IS NOT NULL GROUP BY grp
+    UNION ALL SELECT 'kind', kind, count(*) FROM hits GROUP BY kind
+    UNION ALL SELECT 'language', language, count(*) FROM hits GROUP BY language
+    UNION ALL SELECT 'status', status, count(*) FROM hits WHERE status IS NOT NULL GROUP BY status
+    UNION ALL SELECT 'sponsor', s.sponsor, count(*) FROM hits JOIN search_sponsors s ON s.n = hits.n GROUP BY s.sponsor";
+
+/// A pattern in FTS5 syntax: tokens are only word characters, so quoting is enough.
+fn fts5_pattern(p: &Pattern) -> String {
+    let star = if p.prefix { "*" } else { "" };
+    format!("\"{}\"{star}", p.tokens.join(" "))
+}
+
+/// A [`Match`] as an FTS5 expression: `(a OR b) AND (c) NOT (d OR e)`.
+fn fts5_expression(m: &Match) -> String {
+    let group = |ps: &[Pattern]| {
+        let inner: Vec<String> = ps.iter().map(fts5_pattern).collect();
+        format!("({})", inner.join(" OR "))
+    };
+    let mut out = m
+        .require
+        .iter()
+        .map(|g| group(g))
+        .collect::<Vec<_>>()
+        .join(" AND ");
+    if !m.exclude.is_empty() {
+        out = format!("({out}) NOT {}", group(&m.exclude));
+    }
+    out
 }
 
 struct SqliteWrite {
@@ -311,11 +412,71 @@ impl WriteTx for SqliteWrite {
         Ok(())
     }
 
-    async fn clear_views(&mut self) -> Result<()> {
-        sqlx::query("DELETE FROM docs")
+    async fn index(&mut self, source: &DocKey, entries: &[SearchEntry]) -> Result<()> {
+        let source_name = index_source(source);
+        sqlx::query(
+            "DELETE FROM search_fts WHERE rowid IN (SELECT n FROM search_entries WHERE source = ?1)",
+        )
+        .bind(&source_name)
+        .execute(&mut *self.tx)
+        .await
+        .map_err(unavailable)?;
+        sqlx::query("DELETE FROM search_entries WHERE source = ?1")
+            .bind(&source_name)
             .execute(&mut *self.tx)
             .await
             .map_err(unavailable)?;
+        for e in entries {
+            let row = index_row(source, e);
+            let (n,): (i64,) = sqlx::query_as(
+                "INSERT INTO search_entries
+                 (id, source, kind, language, conference, grp, day, status, scope, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING n",
+            )
+            .bind(&row.id)
+            .bind(&row.source)
+            .bind(&row.kind)
+            .bind(&row.language)
+            .bind(&row.conference)
+            .bind(&row.group)
+            .bind(&row.day)
+            .bind(&row.status)
+            .bind(&row.scope)
+            .bind(&row.body)
+            .fetch_one(&mut *self.tx)
+            .await
+            .map_err(unavailable)?;
+            sqlx::query("INSERT INTO search_fts (rowid, tokens) VALUES (?1, ?2)")
+                .bind(n)
+                .bind(&row.tokens)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(unavailable)?;
+            for sponsor in &row.sponsors {
+                sqlx::query(
+                    "INSERT INTO search_sponsors (n, sponsor) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                )
+                .bind(n)
+                .bind(sponsor)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(unavailable)?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn clear_views(&mut self) -> Result<()> {
+        for sql in [
+            "DELETE FROM docs",
+            "INSERT INTO search_fts (search_fts) VALUES ('delete-all')",
+            "DELETE FROM search_entries",
+        ] {
+            sqlx::query(sql)
+                .execute(&mut *self.tx)
+                .await
+                .map_err(unavailable)?;
+        }
         Ok(())
     }
 

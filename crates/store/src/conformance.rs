@@ -11,6 +11,9 @@ use plenary_domain::projection::{DocKey, DocKind};
 
 use crate::{Result, Store, StoreError, Verification};
 
+mod search;
+pub use search::*;
+
 /// A fresh database for one test.
 #[derive(Debug)]
 pub struct Fixture {
@@ -329,6 +332,12 @@ macro_rules! conformance_tests {
             concurrent_writers_never_fork_the_chain,
             verify_names_the_first_altered_event,
             documents_are_listed_by_parent_in_id_order,
+            search_finds_provisions_and_documents_by_words_phrases_prefixes_or_and_exclusions,
+            search_is_language_aware,
+            search_counts_facets_and_filters_by_every_criterion,
+            search_never_shows_what_the_reader_may_not_read,
+            search_snippets_mark_the_matched_words,
+            search_index_follows_the_views_and_survives_a_rebuild,
         );
     };
     (@each $harness:expr; $($name:ident),* $(,)?) => {

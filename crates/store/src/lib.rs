@@ -17,6 +17,7 @@ use plenary_domain::DomainError;
 use plenary_domain::chain::{ChainBreak, ChainVerifier, Head};
 use plenary_domain::event::{PendingEvent, RecordedEvent, Timestamp};
 use plenary_domain::projection::{self, Doc, DocKey, DocKind, DocSet};
+use plenary_domain::search::{self, Found, SearchEntry, SearchQuery};
 
 /// How many events a page of the log holds when the store reads it in order.
 pub const PAGE: u32 = 2000;
@@ -151,6 +152,9 @@ pub trait Backend: AccountStore + std::fmt::Debug {
     async fn appended(&self) -> Result<Option<Appended>> {
         Ok(None)
     }
+    /// Full-text search over the index: hits and facet counts, leaving out entries in the
+    /// query's hidden scopes before counting, ranking or returning anything.
+    async fn search(&self, query: &SearchQuery) -> Result<Found>;
 }
 
 /// Seqs appended by any process, in commit order.
@@ -170,7 +174,10 @@ pub trait WriteTx: Send {
     async fn append(&mut self, event: &RecordedEvent) -> Result<()>;
     /// Writes a document of the views.
     async fn put(&mut self, key: &DocKey, doc: &Doc) -> Result<()>;
-    /// Empties the views (for a rebuild).
+    /// Replaces the search entries of one view document with `entries` (none: removes
+    /// them).
+    async fn index(&mut self, source: &DocKey, entries: &[SearchEntry]) -> Result<()>;
+    /// Empties the views and the search index (for a rebuild).
     async fn clear_views(&mut self) -> Result<()>;
     /// Commits; on return the events are durable.
     async fn commit(self: Box<Self>) -> Result<()>;
@@ -302,7 +309,7 @@ impl Store {
             }
         }
         for (key, doc) in docs.written() {
-            tx.put(key, doc).await?;
+            put_and_index(tx.as_mut(), key, doc).await?;
         }
         tx.commit().await?;
         Ok(recorded)
@@ -319,7 +326,7 @@ impl Store {
         tx.clear_views().await?;
         let mut count = 0;
         for (key, doc) in docs.all() {
-            tx.put(key, doc).await?;
+            put_and_index(tx.as_mut(), key, doc).await?;
             count += 1;
         }
         let head = tx.head().await?;
@@ -330,6 +337,15 @@ impl Store {
             "views rebuilt from the log"
         );
         Ok(head.seq)
+    }
+
+    /// Searches the index; each hit gets a snippet with the matched words marked.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn search(&self, query: &SearchQuery) -> Result<search::SearchResults> {
+        let found = self.backend.search(query).await?;
+        Ok(search::results(found, &query.matching))
     }
 
     /// Every document of the views, ordered by kind and id (to compare live and rebuilt).
@@ -398,6 +414,15 @@ impl Store {
         let mut tx = self.backend.begin().await?;
         replay(tx.as_mut()).await
     }
+}
+
+/// Writes a view document and, in the same transaction, the search entries it yields.
+async fn put_and_index(tx: &mut dyn WriteTx, key: &DocKey, doc: &Doc) -> Result<()> {
+    tx.put(key, doc).await?;
+    if search::indexed(key.kind) {
+        tx.index(key, &search::entries(key.kind, &doc.body)).await?;
+    }
+    Ok(())
 }
 
 async fn load_into(tx: &mut dyn WriteTx, docs: &mut DocSet, key: &DocKey) -> Result<()> {
@@ -497,4 +522,158 @@ pub struct Migration {
     pub name: &'static str,
     /// The statements.
     pub sql: &'static str,
+}
+
+/// A search hit row as both backends return it: the entry's JSON and its rank (in the
+/// backend's own scale).
+pub type SearchRow = (String, f64);
+
+/// A facet count row: facet name (or `total`), value, count.
+pub type FacetRow = (String, Option<String>, i64);
+
+/// Assembles what a backend found from its rows: hits in the order given, facet values
+/// most frequent first (ties by value), the total from the `total` row.
+///
+/// # Errors
+/// [`StoreError::Unavailable`] when a stored entry does not decode (a damaged index; a
+/// rebuild repairs it).
+pub fn found_from_rows(hits: Vec<SearchRow>, facets: Vec<FacetRow>) -> Result<Found> {
+    let hits = hits
+        .into_iter()
+        .map(|(body, rank)| {
+            serde_json::from_str::<SearchEntry>(&body)
+                .map(|entry| search::RankedEntry { entry, rank })
+                .map_err(|e| StoreError::Unavailable(format!("search entry does not decode: {e}")))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut total = 0;
+    let mut by_name: std::collections::BTreeMap<&str, Vec<search::FacetCount>> =
+        search::FACETS.iter().map(|f| (*f, Vec::new())).collect();
+    for (name, value, count) in facets {
+        let count = u64::try_from(count).unwrap_or(0);
+        if name == "total" {
+            total = count;
+        } else if let (Some(values), Some(value)) = (by_name.get_mut(name.as_str()), value) {
+            values.push(search::FacetCount { value, count });
+        }
+    }
+    let facets = search::FACETS
+        .iter()
+        .map(|name| {
+            let mut values = by_name.remove(name).unwrap_or_default();
+            values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+            search::Facet {
+                name: (*name).to_owned(),
+                values,
+            }
+        })
+        .collect();
+    Ok(Found {
+        total,
+        hits,
+        facets,
+    })
+}
+
+/// The columns an index row keeps beside the entry's JSON, for filters and facets.
+#[derive(Debug, Clone)]
+pub struct IndexRow {
+    /// The entry's id.
+    pub id: String,
+    /// `<kind>:<id>` of the view document it comes from.
+    pub source: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its language code.
+    pub language: String,
+    /// Its conference.
+    pub conference: Option<String>,
+    /// Its group.
+    pub group: Option<String>,
+    /// Its date, `YYYY-MM-DD`.
+    pub day: Option<String>,
+    /// Its status name.
+    pub status: Option<String>,
+    /// Its access scope (`None`: public).
+    pub scope: Option<String>,
+    /// Its sponsors.
+    pub sponsors: Vec<String>,
+    /// The entry as JSON.
+    pub body: String,
+    /// Its normalized tokens.
+    pub tokens: String,
+}
+
+/// The `<kind>:<id>` an index row points back to.
+pub fn index_source(key: &DocKey) -> String {
+    format!("{}:{}", key.kind.as_str(), key.id)
+}
+
+/// The row a backend stores for an entry.
+pub fn index_row(source: &DocKey, e: &SearchEntry) -> IndexRow {
+    IndexRow {
+        id: e.id.clone(),
+        source: index_source(source),
+        kind: e.kind.clone(),
+        language: language_code(e.language).to_owned(),
+        conference: e.conference.clone(),
+        group: e.group.clone(),
+        day: e.date.map(|d| d.to_string()),
+        status: e.status.map(|s| s.as_str().to_owned()),
+        scope: e.scope.clone(),
+        sponsors: e.sponsors.clone(),
+        body: serde_json::to_string(e).unwrap_or_default(),
+        tokens: e.tokens(),
+    }
+}
+
+/// The two-letter code of a language, as stored and as filters name it.
+pub fn language_code(l: plenary_domain::model::Language) -> &'static str {
+    use plenary_domain::model::Language;
+    match l {
+        Language::Arabic => "ar",
+        Language::Chinese => "zh",
+        Language::English => "en",
+        Language::French => "fr",
+        Language::Russian => "ru",
+        Language::Spanish => "es",
+    }
+}
+
+/// A query's filters as the text values both backends compare against.
+#[derive(Debug, Clone, Default)]
+pub struct FilterValues {
+    /// Conference.
+    pub conference: Option<String>,
+    /// Group.
+    pub group: Option<String>,
+    /// Kind.
+    pub kind: Option<String>,
+    /// Sponsor.
+    pub sponsor: Option<String>,
+    /// Language code.
+    pub language: Option<String>,
+    /// Status name.
+    pub status: Option<String>,
+    /// First day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD`.
+    pub to: Option<String>,
+}
+
+impl FilterValues {
+    /// The filters of a query.
+    pub fn of(q: &SearchQuery) -> Self {
+        let f = &q.filters;
+        Self {
+            conference: f.conference.clone(),
+            group: f.group.clone(),
+            kind: f.kind.clone(),
+            sponsor: f.sponsor.clone(),
+            language: f.language.map(|l| language_code(l).to_owned()),
+            status: f.status.map(|s| s.as_str().to_owned()),
+            from: f.from.map(|d| d.to_string()),
+            to: f.to.map(|d| d.to_string()),
+        }
+    }
 }

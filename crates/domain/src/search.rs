@@ -1,0 +1,967 @@
+//! What search finds, as a pure function of the views: [`entries`] turns a view document
+//! (a revision's text, a document's language versions) into search entries, one per
+//! provision or per language version, each with its facets and its access scope; and the
+//! query language users type ([`parse_query`]) becomes a [`Match`] that each database
+//! engine translates into its own syntax.
+//!
+//! Both engines see the same tokens: words are normalized here (lower case, Arabic
+//! diacritics dropped, stemmed in the entry's language, Chinese cut into character
+//! bigrams) and the databases index the normalized text without further processing. So
+//! SQLite FTS5 and PostgreSQL find exactly the same set for the same query; only ranking
+//! differs. The syntax is described in `docs/search.md`.
+
+use rust_stemmers::{Algorithm, Stemmer};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::documents::{Document, DocumentKind};
+use crate::error::DomainError;
+use crate::model::{Language, Revision};
+use crate::projection::DocKind;
+
+/// Where an entry stands, as a facet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Agreed text of an adopted revision.
+    Adopted,
+    /// Text that still holds a bracket (disputed alternatives).
+    OpenBracket,
+    /// Text of a withdrawn proposal or alternative (it stays on the record).
+    Withdrawn,
+}
+
+impl Status {
+    /// Every status.
+    pub const ALL: [Status; 3] = [Self::Adopted, Self::OpenBracket, Self::Withdrawn];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Adopted => "adopted",
+            Self::OpenBracket => "open_bracket",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Parses a stored name.
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == name)
+    }
+}
+
+/// Where a hit is found: enough to link to it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Place {
+    /// The instrument, for a provision.
+    pub instrument: Option<String>,
+    /// The revision, for a provision.
+    pub revision: Option<String>,
+    /// The document, for a document's text.
+    pub document: Option<String>,
+    /// The fragment that points at the provision on its revision's page (`provision-…`).
+    pub anchor: Option<String>,
+    /// The provision's label as printed (`a)`, `3`).
+    pub label: Option<String>,
+    /// The heading of the provision's section (`recognizing`, `resolves`).
+    pub section: Option<String>,
+}
+
+/// One searchable piece of text, with its facets and who may read it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchEntry {
+    /// Unique in the index: `revision:<id>#<provision>` or `document:<id>/<language>`.
+    pub id: String,
+    /// `provision`, or a document's kind (`contribution`, `report`, …). Later kinds
+    /// (proposals, drafts) add their own.
+    pub kind: String,
+    /// What the hit is shown as: a citation, or a document's symbol and title.
+    pub title: String,
+    /// The text as read (brackets shown as `[a / b]`).
+    pub text: String,
+    /// The language it is written in.
+    pub language: Language,
+    /// The conference it belongs to, if any.
+    pub conference: Option<String>,
+    /// The group it is addressed to, if any.
+    pub group: Option<String>,
+    /// Its date (adoption or submission).
+    pub date: Option<Date>,
+    /// Where it stands, if it has a status.
+    pub status: Option<Status>,
+    /// Who sponsors it (and, for bracketed text, who stands behind each alternative).
+    pub sponsors: Vec<String>,
+    /// `None` when public; otherwise the access scope it follows (`document:<id>`).
+    pub scope: Option<String>,
+    /// Where it is.
+    pub place: Place,
+}
+
+impl SearchEntry {
+    /// The normalized tokens the databases index, space-separated.
+    pub fn tokens(&self) -> String {
+        let mut out = String::new();
+        if self.place.document.is_some() {
+            push_tokens(&self.title, self.language, &mut out);
+        }
+        push_tokens(&self.text, self.language, &mut out);
+        out
+    }
+}
+
+/// The view kinds that have search entries (a store indexes only these).
+pub fn indexed(kind: DocKind) -> bool {
+    matches!(kind, DocKind::Revision | DocKind::Document)
+}
+
+/// The search entries of a view document (its kind and canonical JSON). A body that does
+/// not decode gives no entries: search never blocks the record.
+pub fn entries(kind: DocKind, body: &str) -> Vec<SearchEntry> {
+    match kind {
+        DocKind::Revision => serde_json::from_str::<Revision>(body)
+            .map(|r| revision_entries(&r))
+            .unwrap_or_default(),
+        DocKind::Document => serde_json::from_str::<Document>(body)
+            .map(|d| document_entries(&d))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+fn document_kind_name(kind: DocumentKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+/// One entry per language version with text, all in the document's scope: the content
+/// follows the document's restriction, whatever it is now or later.
+fn document_entries(d: &Document) -> Vec<SearchEntry> {
+    d.versions
+        .iter()
+        .filter_map(|v| {
+            let text = v.text.as_ref()?;
+            let code = serde_json::to_value(v.language)
+                .ok()
+                .and_then(|c| c.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            Some(SearchEntry {
+                id: format!("document:{}/{code}", d.id),
+                kind: document_kind_name(d.kind),
+                title: format!("{} {}", d.symbol, d.title),
+                text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+                language: v.language,
+                conference: Some(d.conference.to_string()),
+                group: d.group.as_ref().map(ToString::to_string),
+                date: Some(d.submitted_on),
+                status: None,
+                sponsors: d.sponsors.iter().map(ToString::to_string).collect(),
+                scope: Some(d.scope()),
+                place: Place {
+                    document: Some(d.id.clone()),
+                    ..Place::default()
+                },
+            })
+        })
+        .collect()
+}
+
+/// One entry per provision (sub-items are their own entries), public; a revision whose
+/// text does not parse is indexed as one entry of plain text.
+fn revision_entries(r: &Revision) -> Vec<SearchEntry> {
+    let base = |id: String, text: String| SearchEntry {
+        id,
+        kind: "provision".into(),
+        title: r.citation.clone(),
+        text,
+        language: Language::English,
+        conference: None,
+        group: None,
+        date: r.adopted_on,
+        status: Some(Status::Adopted),
+        sponsors: Vec::new(),
+        scope: None,
+        place: Place {
+            instrument: Some(r.instrument.to_string()),
+            revision: Some(r.id.to_string()),
+            ..Place::default()
+        },
+    };
+    let Ok(instrument) = plenary_text::parse(&r.text) else {
+        let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        return vec![base(format!("revision:{}", r.id), text)];
+    };
+    let sponsors: Vec<String> = instrument
+        .meta("sponsors")
+        .map(|s| {
+            s.split(',')
+                .map(|x| x.trim().to_owned())
+                .filter(|x| !x.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    let mut push = |section: &str, p: &plenary_text::Provision, out: &mut Vec<SearchEntry>| {
+        let mut e = base(format!("revision:{}#{}", r.id, p.id), p.text.to_plain());
+        e.sponsors.clone_from(&sponsors);
+        if p.text.has_brackets() {
+            e.status = Some(Status::OpenBracket);
+            bracket_sponsors(&p.text, &mut e.sponsors);
+        }
+        e.place.anchor = Some(anchor(&p.id));
+        e.place.label = Some(p.label.clone());
+        e.place.section = Some(section.to_owned());
+        out.push(e);
+    };
+    fn walk(
+        section: &str,
+        list: &[plenary_text::Provision],
+        push: &mut dyn FnMut(&str, &plenary_text::Provision, &mut Vec<SearchEntry>),
+        out: &mut Vec<SearchEntry>,
+    ) {
+        for p in list {
+            push(section, p, out);
+            walk(section, &p.children, push, out);
+        }
+    }
+    for s in &instrument.sections {
+        walk(&s.heading, &s.provisions, &mut push, &mut out);
+    }
+    out
+}
+
+fn bracket_sponsors(text: &plenary_text::Text, into: &mut Vec<String>) {
+    for inline in &text.0 {
+        if let plenary_text::Inline::Bracket(b) = inline {
+            for alt in &b.alternatives {
+                for s in &alt.sponsors {
+                    if s != plenary_text::NOC && !into.contains(s) {
+                        into.push(s.clone());
+                    }
+                }
+                bracket_sponsors(&alt.text, into);
+            }
+        }
+    }
+}
+
+/// The fragment of a provision on its revision's page.
+pub fn anchor(provision_id: &str) -> String {
+    format!("provision-{provision_id}")
+}
+
+// ---------------------------------------------------------------------------------------
+// Words and tokens
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// Marks that change no meaning for search: Arabic tatweel and harakat, combining
+/// accents, soft hyphen, zero-width characters.
+fn is_ignorable(c: char) -> bool {
+    matches!(c as u32,
+        0x0300..=0x036F | 0x0640 | 0x064B..=0x065F | 0x0670 | 0x00AD | 0x200B..=0x200F)
+}
+
+/// A decimal digit of another script, as an ASCII digit.
+fn ascii_digit(c: char) -> Option<char> {
+    let d = match c as u32 {
+        n @ 0x0660..=0x0669 => n - 0x0660,
+        n @ 0x06F0..=0x06F9 => n - 0x06F0,
+        n @ 0xFF10..=0xFF19 => n - 0xFF10,
+        _ => return None,
+    };
+    char::from_digit(d, 10)
+}
+
+/// A character both engines keep inside a token: ASCII letters and digits, and letters
+/// of other scripts. (PostgreSQL's parser drops other numeric signs such as `²`.)
+fn word_char(c: char) -> Option<char> {
+    if c.is_ascii_alphanumeric() {
+        Some(c)
+    } else if c.is_ascii() {
+        None
+    } else if let Some(d) = ascii_digit(c) {
+        Some(d)
+    } else if c.is_alphabetic() && !is_cjk(c) {
+        Some(c)
+    } else {
+        None
+    }
+}
+
+/// A piece of text as search sees it.
+#[derive(Debug, PartialEq)]
+enum Piece {
+    /// A word of an alphabetic script, lower-cased.
+    Word(String),
+    /// A run of Chinese (or Japanese, Korean) characters.
+    Cjk(String),
+}
+
+/// Splits text into words and CJK runs, with each one's byte range in the source.
+fn pieces(text: &str) -> Vec<(std::ops::Range<usize>, Piece)> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, bool, String)> = None;
+    let flush = |cur: &mut Option<(usize, bool, String)>, end: usize, out: &mut Vec<_>| {
+        if let Some((start, cjk, s)) = cur.take()
+            && !s.is_empty()
+        {
+            let piece = if cjk { Piece::Cjk(s) } else { Piece::Word(s) };
+            out.push((start..end, piece));
+        }
+    };
+    for (i, c) in text.char_indices() {
+        if is_ignorable(c) {
+            continue;
+        }
+        let kind = if is_cjk(c) {
+            Some(true)
+        } else if word_char(c).is_some() {
+            Some(false)
+        } else {
+            None
+        };
+        match kind {
+            None => flush(&mut current, i, &mut out),
+            Some(cjk) => {
+                if current.as_ref().is_some_and(|(_, k, _)| *k != cjk) {
+                    flush(&mut current, i, &mut out);
+                }
+                let cur = current.get_or_insert_with(|| (i, cjk, String::new()));
+                if cjk {
+                    cur.2.push(c);
+                } else if let Some(w) = word_char(c) {
+                    cur.2.extend(w.to_lowercase());
+                }
+            }
+        }
+    }
+    flush(&mut current, text.len(), &mut out);
+    out
+}
+
+fn stemmer(language: Language) -> Option<Stemmer> {
+    let algorithm = match language {
+        Language::English => Algorithm::English,
+        Language::French => Algorithm::French,
+        Language::Spanish => Algorithm::Spanish,
+        Language::Russian => Algorithm::Russian,
+        Language::Arabic => Algorithm::Arabic,
+        Language::Chinese => return None,
+    };
+    Some(Stemmer::create(algorithm))
+}
+
+/// The index form of one word in a language: its stem (only of word characters, so both
+/// engines keep it whole); numbers and mixed words stay as they are.
+fn stem_word(word: &str, stemmer: Option<&Stemmer>) -> String {
+    match stemmer {
+        Some(s) if word.chars().all(char::is_alphabetic) => {
+            let stem: String = s.stem(word).chars().filter_map(word_char).collect();
+            if stem.is_empty() {
+                word.to_owned()
+            } else {
+                stem
+            }
+        }
+        _ => word.to_owned(),
+    }
+}
+
+/// The bigrams of a CJK run (a single character stands alone).
+fn bigrams(run: &str) -> Vec<String> {
+    let chars: Vec<char> = run.chars().collect();
+    if chars.len() < 2 {
+        return vec![run.to_owned()];
+    }
+    chars.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+fn piece_tokens(piece: &Piece, stemmer: Option<&Stemmer>) -> Vec<String> {
+    match piece {
+        Piece::Word(w) => vec![stem_word(w, stemmer)],
+        Piece::Cjk(run) => bigrams(run),
+    }
+}
+
+fn push_tokens(text: &str, language: Language, out: &mut String) {
+    let stemmer = stemmer(language);
+    for (_, piece) in pieces(text) {
+        for t in piece_tokens(&piece, stemmer.as_ref()) {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(&t);
+        }
+    }
+}
+
+/// The tokens of a text in a language, as the index holds them.
+pub fn tokens(text: &str, language: Language) -> Vec<String> {
+    let stemmer = stemmer(language);
+    pieces(text)
+        .iter()
+        .flat_map(|(_, p)| piece_tokens(p, stemmer.as_ref()))
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------
+// Queries
+
+/// A sequence of index tokens to find next to each other (one token: anywhere); with
+/// `prefix`, the last token may be the start of a longer one.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pattern {
+    /// The tokens, in order (never empty; each only of word characters).
+    pub tokens: Vec<String>,
+    /// Whether the last token is a prefix.
+    pub prefix: bool,
+}
+
+/// A query in index tokens: an entry matches when, for every group of `require`, it
+/// matches at least one of the group's patterns, and it matches no pattern of `exclude`.
+/// `require` is never empty.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Match {
+    /// Groups that must each match (AND of ORs).
+    pub require: Vec<Vec<Pattern>>,
+    /// Patterns that must not match.
+    pub exclude: Vec<Pattern>,
+}
+
+/// One term of a user's query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Term {
+    /// The words as typed (a phrase's words, or one word); several tokens are matched as
+    /// a phrase.
+    words: String,
+    prefix: bool,
+}
+
+/// A parsed query, before it is put in index tokens for the languages searched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    require: Vec<Vec<Term>>,
+    exclude: Vec<Term>,
+}
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 500;
+/// Most terms a query may hold.
+pub const MAX_TERMS: usize = 32;
+
+/// Parses the search syntax: words (all must occur), `"a phrase"`, `prefix*`, `a OR b`,
+/// `-excluded` (a word or a phrase). See `docs/search.md`.
+///
+/// # Errors
+/// [`DomainError::InvalidField`] on field `q`: empty, too long, an unclosed quote, `OR`
+/// without a term on each side, or nothing left to look for.
+pub fn parse_query(q: &str) -> Result<Query, DomainError> {
+    let invalid = |rule: &str| DomainError::invalid("q", rule);
+    if q.chars().count() > MAX_QUERY_CHARS {
+        return Err(invalid(&format!(
+            "must be at most {MAX_QUERY_CHARS} characters"
+        )));
+    }
+    // Lex: terms with an optional leading '-', and bare OR.
+    enum Lexeme {
+        Term { negated: bool, term: Term },
+        Or,
+    }
+    let mut lexemes = Vec::new();
+    let mut chars = q.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let mut negated = false;
+        if c == '-' {
+            chars.next();
+            negated = true;
+        }
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            let mut words = String::new();
+            let mut closed = false;
+            for c in chars.by_ref() {
+                if c == '"' {
+                    closed = true;
+                    break;
+                }
+                words.push(c);
+            }
+            if !closed {
+                return Err(invalid("has a quote that is not closed"));
+            }
+            let prefix = chars.peek() == Some(&'*');
+            if prefix {
+                chars.next();
+            }
+            lexemes.push(Lexeme::Term {
+                negated,
+                term: Term { words, prefix },
+            });
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() || c == '"' {
+                break;
+            }
+            word.push(c);
+            chars.next();
+        }
+        if word == "OR" && !negated {
+            lexemes.push(Lexeme::Or);
+            continue;
+        }
+        let prefix = word.ends_with('*');
+        let words = word.trim_end_matches('*').to_owned();
+        lexemes.push(Lexeme::Term {
+            negated,
+            term: Term { words, prefix },
+        });
+    }
+    let mut require: Vec<Vec<Term>> = Vec::new();
+    let mut exclude = Vec::new();
+    let mut joining = false;
+    let mut count = 0;
+    for (i, lexeme) in lexemes.into_iter().enumerate() {
+        match lexeme {
+            Lexeme::Or => {
+                if i == 0 || joining || require.is_empty() {
+                    return Err(invalid("OR needs a word or phrase on each side"));
+                }
+                joining = true;
+            }
+            Lexeme::Term { negated, term } => {
+                count += 1;
+                if pieces(&term.words).is_empty() {
+                    if joining {
+                        return Err(invalid("OR needs a word or phrase on each side"));
+                    }
+                    continue;
+                }
+                if negated {
+                    if joining {
+                        return Err(invalid("an excluded term (-word) cannot be part of OR"));
+                    }
+                    exclude.push(term);
+                } else if joining {
+                    if let Some(last) = require.last_mut() {
+                        last.push(term);
+                    }
+                    joining = false;
+                } else {
+                    require.push(vec![term]);
+                }
+            }
+        }
+    }
+    if joining {
+        return Err(invalid("OR needs a word or phrase on each side"));
+    }
+    if count > MAX_TERMS {
+        return Err(invalid(&format!("may hold at most {MAX_TERMS} terms")));
+    }
+    if require.is_empty() {
+        return Err(invalid(
+            "needs at least one word to look for (excluded words alone find nothing)",
+        ));
+    }
+    Ok(Query { require, exclude })
+}
+
+fn term_patterns(term: &Term, languages: &[Language], out: &mut Vec<Pattern>) {
+    let pieces = pieces(&term.words);
+    for &language in languages {
+        let stemmer = stemmer(language);
+        let mut tokens = Vec::new();
+        let mut prefix = false;
+        for (i, (_, piece)) in pieces.iter().enumerate() {
+            let last = i + 1 == pieces.len();
+            match piece {
+                Piece::Word(w) if last && term.prefix => {
+                    // A prefix is matched against stems: keep what the word and its stem
+                    // share ("digital*" → "digit*", which finds "digital" and "digits").
+                    let stem = stem_word(w, stemmer.as_ref());
+                    let shared: String = w
+                        .chars()
+                        .zip(stem.chars())
+                        .take_while(|(a, b)| a == b)
+                        .map(|(a, _)| a)
+                        .collect();
+                    tokens.push(if shared.is_empty() { w.clone() } else { shared });
+                    prefix = true;
+                }
+                Piece::Cjk(_) if last && term.prefix => {
+                    tokens.extend(piece_tokens(piece, stemmer.as_ref()));
+                    prefix = true;
+                }
+                _ => tokens.extend(piece_tokens(piece, stemmer.as_ref())),
+            }
+        }
+        let p = Pattern { tokens, prefix };
+        if !p.tokens.is_empty() && !out.contains(&p) {
+            out.push(p);
+        }
+    }
+}
+
+impl Query {
+    /// The query in index tokens for entries in `languages` (each word is stemmed as each
+    /// language would stem it, and an entry matches any of the forms).
+    pub fn to_match(&self, languages: &[Language]) -> Match {
+        let require = self
+            .require
+            .iter()
+            .map(|group| {
+                let mut patterns = Vec::new();
+                for t in group {
+                    term_patterns(t, languages, &mut patterns);
+                }
+                patterns
+            })
+            .collect();
+        let mut exclude = Vec::new();
+        for t in &self.exclude {
+            term_patterns(t, languages, &mut exclude);
+        }
+        Match { require, exclude }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Requests and results
+
+/// Narrowing a search.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Only this conference.
+    pub conference: Option<String>,
+    /// Only this group.
+    pub group: Option<String>,
+    /// Only this kind (`provision`, `contribution`, …).
+    pub kind: Option<String>,
+    /// Only entries this member or group sponsors.
+    pub sponsor: Option<String>,
+    /// Only this language.
+    pub language: Option<Language>,
+    /// Only this status.
+    pub status: Option<Status>,
+    /// Dated on or after.
+    pub from: Option<Date>,
+    /// Dated on or before.
+    pub to: Option<Date>,
+}
+
+/// A search as a backend runs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchQuery {
+    /// What to find.
+    pub matching: Match,
+    /// How to narrow it.
+    pub filters: Filters,
+    /// The scopes the reader may not read: entries in them are left out before anything
+    /// is counted, ranked or shown.
+    pub hidden_scopes: Vec<String>,
+    /// Most hits to return.
+    pub limit: u32,
+    /// Hits to skip (for pages).
+    pub offset: u32,
+}
+
+/// The facets a search counts.
+pub const FACETS: [&str; 6] = [
+    "conference",
+    "group",
+    "kind",
+    "sponsor",
+    "language",
+    "status",
+];
+
+/// One value of a facet and how many hits have it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// Hits with that value.
+    pub count: u64,
+}
+
+/// The counts of one facet over all hits (not only the page), most frequent first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Facet {
+    /// One of [`FACETS`].
+    pub name: String,
+    /// Its values.
+    pub values: Vec<FacetCount>,
+}
+
+/// A hit as a backend returns it: the entry (with its text) and its rank (higher first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedEntry {
+    /// The entry.
+    pub entry: SearchEntry,
+    /// Its rank under this backend's scoring.
+    pub rank: f64,
+}
+
+/// What a backend finds.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Found {
+    /// Every hit the reader may see.
+    pub total: u64,
+    /// The page asked for, best first.
+    pub hits: Vec<RankedEntry>,
+    /// Facet counts over all hits.
+    pub facets: Vec<Facet>,
+}
+
+/// A piece of a snippet; `mark` when it matched the query.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnippetPart {
+    /// The text.
+    pub text: String,
+    /// Whether it is a matched word.
+    pub mark: bool,
+}
+
+/// A hit as shown: where it is, its facets, and a snippet with the matched words marked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    /// The entry's id.
+    pub id: String,
+    /// Its kind.
+    pub kind: String,
+    /// Its title.
+    pub title: String,
+    /// Its language.
+    pub language: Language,
+    /// Its conference.
+    pub conference: Option<String>,
+    /// Its group.
+    pub group: Option<String>,
+    /// Its date.
+    pub date: Option<Date>,
+    /// Its status.
+    pub status: Option<Status>,
+    /// Its sponsors.
+    pub sponsors: Vec<String>,
+    /// Where it is.
+    pub place: Place,
+    /// Up to [`SNIPPET_WORDS`] words around the first match.
+    pub snippet: Vec<SnippetPart>,
+}
+
+/// The results of a search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    /// Every hit the reader may see.
+    pub total: u64,
+    /// This page.
+    pub hits: Vec<SearchHit>,
+    /// Facet counts over all hits.
+    pub facets: Vec<Facet>,
+}
+
+/// About how many words a snippet holds.
+pub const SNIPPET_WORDS: usize = 32;
+
+fn piece_matches(piece: &Piece, m: &Match, stemmer: Option<&Stemmer>) -> bool {
+    let toks = piece_tokens(piece, stemmer);
+    m.require.iter().flatten().any(|p| {
+        p.tokens.iter().enumerate().any(|(i, t)| {
+            let last = i + 1 == p.tokens.len();
+            toks.iter()
+                .any(|x| x == t || (p.prefix && last && x.starts_with(t.as_str())))
+        })
+    })
+}
+
+/// The words around the first match in `text`, with every matched word marked.
+pub fn snippet(text: &str, language: Language, m: &Match) -> Vec<SnippetPart> {
+    let stemmer = stemmer(language);
+    let found = pieces(text);
+    let marked: Vec<bool> = found
+        .iter()
+        .map(|(_, p)| piece_matches(p, m, stemmer.as_ref()))
+        .collect();
+    let first = marked.iter().position(|&b| b).unwrap_or(0);
+    let start = first.saturating_sub(SNIPPET_WORDS / 4);
+    let end = (start + SNIPPET_WORDS).min(found.len());
+    let mut parts: Vec<SnippetPart> = Vec::new();
+    let push = |s: &str, mark: bool, parts: &mut Vec<SnippetPart>| {
+        if s.is_empty() {
+            return;
+        }
+        match parts.last_mut() {
+            Some(last) if last.mark == mark => last.text.push_str(s),
+            _ => parts.push(SnippetPart {
+                text: s.to_owned(),
+                mark,
+            }),
+        }
+    };
+    if found.is_empty() {
+        let short: String = text.chars().take(SNIPPET_WORDS * 8).collect();
+        push(&short, false, &mut parts);
+        return parts;
+    }
+    let from = if start == 0 { 0 } else { found[start].0.start };
+    if start > 0 {
+        push("… ", false, &mut parts);
+    }
+    let mut at = from;
+    for i in start..end {
+        let range = &found[i].0;
+        push(&text[at..range.start], false, &mut parts);
+        push(&text[range.clone()], marked[i], &mut parts);
+        at = range.end;
+    }
+    if end == found.len() {
+        push(&text[at..], false, &mut parts);
+    } else {
+        push(" …", false, &mut parts);
+    }
+    parts
+}
+
+/// Turns what a backend found into results: each hit gets its snippet.
+pub fn results(found: Found, m: &Match) -> SearchResults {
+    SearchResults {
+        total: found.total,
+        facets: found.facets,
+        hits: found
+            .hits
+            .into_iter()
+            .map(|RankedEntry { entry: e, .. }| SearchHit {
+                snippet: snippet(&e.text, e.language, m),
+                id: e.id,
+                kind: e.kind,
+                title: e.title,
+                language: e.language,
+                conference: e.conference,
+                group: e.group,
+                date: e.date,
+                status: e.status,
+                sponsors: e.sponsors,
+                place: e.place,
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(q: &str) -> Match {
+        parse_query(q)
+            .expect("parses")
+            .to_match(&[Language::English])
+    }
+
+    #[test]
+    fn words_are_lowercased_stemmed_and_split_on_punctuation() {
+        assert_eq!(
+            tokens(
+                "ITU's role: Internet-connectivity, 75/176",
+                Language::English
+            ),
+            vec!["itu", "s", "role", "internet", "connect", "75", "176"]
+        );
+    }
+
+    #[test]
+    fn chinese_is_cut_into_bigrams_and_arabic_loses_its_diacritics() {
+        assert_eq!(tokens("互联网", Language::Chinese), vec!["互联", "联网"]);
+        assert_eq!(tokens("مُرَحَّبًا", Language::Chinese), vec!["مرحبا"]);
+    }
+
+    #[test]
+    fn the_query_syntax_reads_phrases_prefixes_or_and_exclusions() {
+        let got = m("\"right to privacy\" digital* surveillance OR interception -weapons");
+        assert_eq!(got.require.len(), 3);
+        assert_eq!(got.require[0][0].tokens, vec!["right", "to", "privaci"]);
+        assert_eq!(got.require[1][0].tokens, vec!["digit"]);
+        assert!(got.require[1][0].prefix);
+        assert_eq!(got.require[2].len(), 2);
+        assert_eq!(got.exclude[0].tokens, vec!["weapon"]);
+    }
+
+    #[test]
+    fn a_bad_query_is_refused_naming_the_rule() {
+        for bad in [
+            "",
+            "   ",
+            "\"open",
+            "OR privacy",
+            "privacy OR",
+            "-privacy",
+            "a OR -b",
+        ] {
+            let err = parse_query(bad).expect_err(bad);
+            assert!(
+                matches!(&err, DomainError::InvalidField { field, .. } if field == "q"),
+                "{bad}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_snippet_marks_the_matched_words_around_the_first_match() {
+        let parts = snippet(
+            "Affirms that the same rights that people have offline must also be protected online, including the right to privacy",
+            Language::English,
+            &m("privacy online"),
+        );
+        let marked: Vec<&str> = parts
+            .iter()
+            .filter(|p| p.mark)
+            .map(|p| p.text.as_str())
+            .collect();
+        assert_eq!(marked, vec!["online", "privacy"]);
+        let all: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(all.ends_with("right to privacy"), "{all}");
+    }
+
+    #[test]
+    fn provisions_are_entries_with_their_anchor_and_brackets_are_open() {
+        let rev = Revision {
+            id: crate::model::RevisionId::new("itu.res-1.x").expect("id"),
+            instrument: crate::model::InstrumentId::new("itu.res-1").expect("id"),
+            citation: "Resolution 1 (Rev. X, 2014)".into(),
+            title: "T".into(),
+            previous: None,
+            adopted_on: None,
+            text: "Resolution 1 (Rev. X, 2014)\nT\nsponsors: ARB\n\n## resolves\n1 to [{USA} promote | {RCC} foster] cooperation;\n2 to act.\n".into(),
+        };
+        let body = serde_json::to_string(&rev).expect("json");
+        let got = entries(DocKind::Revision, &body);
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].status, Some(Status::OpenBracket));
+        assert_eq!(got[0].sponsors, vec!["ARB", "USA", "RCC"]);
+        assert_eq!(got[1].status, Some(Status::Adopted));
+        assert!(
+            got[0]
+                .place
+                .anchor
+                .as_deref()
+                .is_some_and(|a| a.starts_with("provision-"))
+        );
+        assert!(
+            got[0].text.contains("[promote / foster]"),
+            "{}",
+            got[0].text
+        );
+        assert!(got.iter().all(|e| e.scope.is_none()));
+    }
+}

@@ -1,0 +1,561 @@
+//! The search behaviour every backend must show: the same hits for the same queries on
+//! the same data (ranking may differ; the set may not), phrases, prefixes, OR and
+//! exclusions, facets and filters, snippets, languages, and nothing from a hidden scope.
+
+use std::collections::BTreeSet;
+
+use plenary_domain::command::Command;
+use plenary_domain::documents::{
+    DocumentKind, LanguageVersion, Restriction, RestrictionReason, Series, Submission,
+};
+use plenary_domain::model::{
+    Body, BodyId, Conference, ConferenceId, Group, GroupId, GroupKind, GroupVisibility, Instrument,
+    InstrumentId, InstrumentKind, Language, Member, MemberCategory, MemberId, Region, Revision,
+    RevisionId,
+};
+use plenary_domain::search::{Filters, SearchQuery, SearchResults, Status, parse_query};
+use time::macros::date;
+
+use super::{Fixture, Harness, run};
+
+const REV_2010: &str = "itu.res-102.guadalajara-2010";
+const REV_2014: &str = "itu.res-102.busan-2014";
+
+const TEXT_2010: &str = "Resolution 102 (Rev. Guadalajara, 2010)
+ITU's role with regard to international public policy issues pertaining to the Internet
+sponsors: ARB
+
+## recognizing
+a) the right to privacy in the digital age;
+b) that privacy is a right of every person and digital networks carry it;
+
+## resolves
+1 to promote affordable international Internet connectivity;
+2 to [{USA} encourage | {RCC} require] digital cooperation among Member States;
+";
+
+const TEXT_2014: &str = "Resolution 102 (Rev. Busan, 2014)
+ITU's role with regard to international public policy issues pertaining to the Internet
+
+## recognizing
+a) the need for affordable international Internet connectivity;
+
+## resolves
+1 to continue cooperation on connectivity and the digitization of networks;
+";
+
+fn id<T: TryFrom<String>>(s: &str) -> T
+where
+    T::Error: std::fmt::Debug,
+{
+    T::try_from(s.to_owned()).expect("valid id")
+}
+
+fn version(language: Language, text: &str) -> LanguageVersion {
+    LanguageVersion {
+        language,
+        text: Some(text.into()),
+        file: None,
+    }
+}
+
+fn document(title: &str, sponsors: &[&str], versions: Vec<LanguageVersion>) -> Command {
+    Command::SubmitDocument(Submission {
+        conference: id("pp-14"),
+        series: Series::Main,
+        kind: DocumentKind::Contribution,
+        title: title.into(),
+        sponsors: sponsors.iter().map(|s| id(s)).collect(),
+        group: Some(id("pp-14.pl")),
+        relation: None,
+        versions,
+        restriction: None,
+    })
+}
+
+/// A restriction decided today, reviewed in 90 days.
+pub fn restriction_from_today() -> Restriction {
+    let today = time::OffsetDateTime::now_utc().date();
+    Restriction {
+        reason: RestrictionReason::SafetyAndSecurity,
+        justification: "Describes the guard posts and evacuation routes of the venue.".into(),
+        decided_by: "Secretary-General".into(),
+        decided_on: today,
+        review_on: today + time::Duration::days(90),
+        title_restricted: true,
+    }
+}
+
+/// The text only the restricted document holds.
+pub const SECRET: &str = "guardpost evacuation privacy";
+
+async fn world(f: &Fixture) {
+    let mut commands = vec![
+        Command::EstablishBody(Body {
+            id: BodyId::new("itu").expect("id"),
+            name: "International Telecommunication Union".into(),
+            acronym: "ITU".into(),
+        }),
+        Command::ConveneConference(Conference {
+            id: ConferenceId::new("pp-14").expect("id"),
+            body: id("itu"),
+            name: "Plenipotentiary Conference 2014".into(),
+            short_name: "PP-14".into(),
+            city: "Busan".into(),
+            country: "Korea (Republic of)".into(),
+            opens_on: date!(2014 - 10 - 20),
+            closes_on: date!(2014 - 11 - 07),
+            languages: Language::ALL.to_vec(),
+            rights_rules: Vec::new(),
+        }),
+        Command::EstablishGroup(Group {
+            id: GroupId::new("pp-14.pl").expect("id"),
+            conference: id("pp-14"),
+            parent: None,
+            kind: GroupKind::Plenary,
+            name: "Plenary".into(),
+            short_name: "PL".into(),
+            mandate: "Policy and legal matters.".into(),
+            chair: None,
+            visibility: GroupVisibility::Public,
+            reporting: None,
+        }),
+    ];
+    for (m, name) in [("kor", "Korea (Republic of)"), ("bra", "Brazil")] {
+        commands.push(Command::AdmitMember(Member {
+            id: MemberId::new(m).expect("id"),
+            body: id("itu"),
+            name: name.into(),
+            category: MemberCategory::MemberState { region: Region::E },
+        }));
+    }
+    commands.push(Command::RegisterInstrument(Instrument {
+        id: InstrumentId::new("itu.res-102").expect("id"),
+        body: id("itu"),
+        kind: InstrumentKind::Resolution,
+        number: "102".into(),
+        title: "ITU's role with regard to international public policy issues pertaining to the Internet".into(),
+        revisions: Vec::new(),
+    }));
+    for (rev, previous, citation, adopted, text) in [
+        (
+            REV_2010,
+            None,
+            "Resolution 102 (Rev. Guadalajara, 2010)",
+            date!(2010 - 10 - 22),
+            TEXT_2010,
+        ),
+        (
+            REV_2014,
+            Some(REV_2010),
+            "Resolution 102 (Rev. Busan, 2014)",
+            date!(2014 - 11 - 07),
+            TEXT_2014,
+        ),
+    ] {
+        commands.push(Command::RecordRevision(Revision {
+            id: RevisionId::new(rev).expect("id"),
+            instrument: id("itu.res-102"),
+            citation: citation.into(),
+            title: "ITU's role with regard to international public policy issues pertaining to the Internet".into(),
+            previous: previous.map(id),
+            adopted_on: Some(adopted),
+            text: text.into(),
+        }));
+    }
+    commands.push(document(
+        "Proposals for the protection of users",
+        &["kor"],
+        vec![
+            version(Language::English, "We propose to protect the right to privacy of every user of international networks."),
+            version(Language::French, "Nous proposons de protéger la vie privée des utilisateurs des réseaux internationaux."),
+        ],
+    ));
+    commands.push(document(
+        "Connectivity",
+        &["bra", "kor"],
+        vec![
+            version(
+                Language::Spanish,
+                "Proponemos una conectividad internacional asequible para todas las redes.",
+            ),
+            version(
+                Language::Russian,
+                "Мы предлагаем доступное международное подключение для всех сетей.",
+            ),
+            version(
+                Language::Arabic,
+                "نقترح توصيلية دولية ميسورة التكلفة لجميع الشبكات.",
+            ),
+            version(
+                Language::Chinese,
+                "我们建议为所有网络提供负担得起的国际互联网连接。",
+            ),
+        ],
+    ));
+    let mut secret = match document(
+        "Venue security",
+        &[],
+        vec![version(Language::English, SECRET)],
+    ) {
+        Command::SubmitDocument(s) => s,
+        _ => unreachable!("a submission"),
+    };
+    secret.restriction = Some(restriction_from_today());
+    commands.push(Command::SubmitDocument(secret));
+    for c in commands {
+        run(&f.store, c).await.expect("world");
+    }
+}
+
+async fn search_with(f: &Fixture, q: &str, filters: Filters, hidden: &[&str]) -> SearchResults {
+    let languages = filters
+        .language
+        .map_or_else(|| Language::ALL.to_vec(), |l| vec![l]);
+    let query = SearchQuery {
+        matching: parse_query(q).expect("query parses").to_match(&languages),
+        filters,
+        hidden_scopes: hidden.iter().map(|s| (*s).to_owned()).collect(),
+        limit: 100,
+        offset: 0,
+    };
+    f.store.search(&query).await.expect("search")
+}
+
+async fn found(f: &Fixture, q: &str) -> BTreeSet<String> {
+    ids(&search_with(f, q, Filters::default(), &[]).await)
+}
+
+fn ids(r: &SearchResults) -> BTreeSet<String> {
+    r.hits.iter().map(|h| h.id.clone()).collect()
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+fn provision(rev: &str, p: &str) -> String {
+    format!("revision:{rev}#{p}")
+}
+
+/// Words (all must occur), phrases, prefixes, OR and exclusions find exactly these
+/// provisions and document versions.
+pub async fn search_finds_provisions_and_documents_by_words_phrases_prefixes_or_and_exclusions(
+    h: &dyn Harness,
+) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let a_2010 = provision(REV_2010, "recognizing.a");
+    let b_2010 = provision(REV_2010, "recognizing.b");
+    let r1_2010 = provision(REV_2010, "resolves.1");
+    let r2_2010 = provision(REV_2010, "resolves.2");
+    let a_2014 = provision(REV_2014, "recognizing.a");
+    let r1_2014 = provision(REV_2014, "resolves.1");
+    let en = "document:pp-14.main-1/en".to_owned();
+    let secret = "document:pp-14.main-3/en".to_owned();
+    // The second document's title, "Connectivity", is searched with each of its versions.
+    let [es, ru, ar, zh] = ["es", "ru", "ar", "zh"].map(|l| format!("document:pp-14.main-2/{l}"));
+    let cases: Vec<(&str, Vec<&String>)> = vec![
+        // Stemmed words: "rights" finds "right".
+        ("privacy rights", vec![&a_2010, &b_2010, &en]),
+        // A phrase only where its words stand together, in order.
+        ("\"right to privacy\"", vec![&a_2010, &en]),
+        ("\"privacy right\"", vec![]),
+        // A prefix: digit* finds digital, digitization.
+        ("digit*", vec![&a_2010, &b_2010, &r2_2010, &r1_2014]),
+        ("\"affordable international\"", vec![&r1_2010, &a_2014]),
+        (
+            "connectivity OR privacy",
+            vec![
+                &a_2010, &b_2010, &r1_2010, &a_2014, &r1_2014, &en, &secret, &es, &ru, &ar, &zh,
+            ],
+        ),
+        ("privacy -digital", vec![&en, &secret]),
+        ("privacy -\"digital age\"", vec![&b_2010, &en, &secret]),
+        // Text inside brackets is found, every alternative.
+        ("require cooperation", vec![&r2_2010]),
+        ("encourage", vec![&r2_2010]),
+        // A document's title is searched with its text.
+        ("venue security", vec![&secret]),
+        ("nothingmatchesthis", vec![]),
+    ];
+    for (q, want) in cases {
+        let want: BTreeSet<String> = want.into_iter().cloned().collect();
+        assert_eq!(found(&f, q).await, want, "query {q}");
+    }
+}
+
+/// Every language is found in its own words: stems in French, Spanish, Russian and Arabic,
+/// character pairs in Chinese.
+pub async fn search_is_language_aware(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let cases = [
+        ("réseau", "document:pp-14.main-1/fr"),
+        ("protège", "document:pp-14.main-1/fr"),
+        ("conectividades", "document:pp-14.main-2/es"),
+        ("сеть", "document:pp-14.main-2/ru"),
+        ("الشبكات", "document:pp-14.main-2/ar"),
+        ("互联网", "document:pp-14.main-2/zh"),
+        ("国际互联网连接", "document:pp-14.main-2/zh"),
+    ];
+    for (q, want) in cases {
+        assert_eq!(found(&f, q).await, set(&[want]), "query {q}");
+    }
+    // Chinese words are pairs in order: a pair that is not in the text finds nothing.
+    assert!(found(&f, "网互").await.is_empty());
+}
+
+/// Facet counts cover every hit (not only the page), and each filter narrows the hits.
+pub async fn search_counts_facets_and_filters_by_every_criterion(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let all = search_with(
+        &f,
+        "connectivity OR privacy OR networks",
+        Filters::default(),
+        &[],
+    )
+    .await;
+    let facet = |r: &SearchResults, name: &str| -> Vec<(String, u64)> {
+        r.facets
+            .iter()
+            .find(|x| x.name == name)
+            .map(|x| {
+                x.values
+                    .iter()
+                    .map(|v| (v.value.clone(), v.count))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(all.total, all.hits.len() as u64);
+    let total = all.total;
+    let kinds: u64 = facet(&all, "kind").iter().map(|(_, c)| c).sum();
+    assert_eq!(kinds, total, "every hit has a kind");
+    assert!(
+        facet(&all, "status").contains(&("open_bracket".to_owned(), 1))
+            || facet(&all, "status").iter().any(|(s, _)| s == "adopted")
+    );
+    assert!(facet(&all, "sponsor").iter().any(|(s, _)| s == "kor"));
+    assert!(facet(&all, "language").iter().any(|(l, _)| l == "en"));
+
+    let one_page = SearchQuery {
+        matching: parse_query("connectivity OR privacy OR networks")
+            .expect("parses")
+            .to_match(&Language::ALL),
+        filters: Filters::default(),
+        hidden_scopes: Vec::new(),
+        limit: 2,
+        offset: 0,
+    };
+    let page = f.store.search(&one_page).await.expect("search");
+    assert_eq!(page.hits.len(), 2);
+    assert_eq!(
+        page.total, total,
+        "the total counts every hit, not the page"
+    );
+    assert_eq!(
+        page.facets, all.facets,
+        "facets count every hit, not the page"
+    );
+    let next = f
+        .store
+        .search(&SearchQuery {
+            offset: 2,
+            ..one_page.clone()
+        })
+        .await
+        .expect("search");
+    assert!(ids(&page).is_disjoint(&ids(&next)), "pages do not overlap");
+
+    let narrowed = |filters: Filters| {
+        search_with(
+            &f,
+            "connectivity OR privacy OR networks OR cooperation",
+            filters,
+            &[],
+        )
+    };
+    let by_status = narrowed(Filters {
+        status: Some(Status::OpenBracket),
+        ..Filters::default()
+    })
+    .await;
+    assert_eq!(ids(&by_status), set(&[&provision(REV_2010, "resolves.2")]));
+    let by_sponsor = narrowed(Filters {
+        sponsor: Some("bra".into()),
+        ..Filters::default()
+    })
+    .await;
+    assert!(!by_sponsor.hits.is_empty());
+    assert!(
+        by_sponsor
+            .hits
+            .iter()
+            .all(|h| h.sponsors.contains(&"bra".to_owned()))
+    );
+    let by_rcc = narrowed(Filters {
+        sponsor: Some("RCC".into()),
+        ..Filters::default()
+    })
+    .await;
+    assert_eq!(
+        ids(&by_rcc),
+        set(&[&provision(REV_2010, "resolves.2")]),
+        "a bracket's sponsors are sponsors"
+    );
+    let by_kind = narrowed(Filters {
+        kind: Some("provision".into()),
+        ..Filters::default()
+    })
+    .await;
+    assert!(
+        by_kind
+            .hits
+            .iter()
+            .all(|h| h.kind == "provision" && h.place.anchor.is_some())
+    );
+    let by_language = narrowed(Filters {
+        language: Some(Language::French),
+        ..Filters::default()
+    })
+    .await;
+    assert!(
+        by_language
+            .hits
+            .iter()
+            .all(|h| h.language == Language::French)
+    );
+    let by_group = narrowed(Filters {
+        group: Some("pp-14.pl".into()),
+        conference: Some("pp-14".into()),
+        ..Filters::default()
+    })
+    .await;
+    assert!(!by_group.hits.is_empty());
+    assert!(by_group.hits.iter().all(|h| h.place.document.is_some()));
+    let by_date = narrowed(Filters {
+        from: Some(date!(2014 - 01 - 01)),
+        to: Some(date!(2014 - 12 - 31)),
+        ..Filters::default()
+    })
+    .await;
+    assert_eq!(
+        ids(&by_date),
+        set(&[
+            &provision(REV_2014, "recognizing.a"),
+            &provision(REV_2014, "resolves.1")
+        ]),
+    );
+}
+
+/// A hidden scope's entries are in no hit, no snippet, no total and no facet count.
+pub async fn search_never_shows_what_the_reader_may_not_read(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let open = search_with(&f, "privacy OR guardpost", Filters::default(), &[]).await;
+    let hidden = search_with(
+        &f,
+        "privacy OR guardpost",
+        Filters::default(),
+        &["document:pp-14.main-3"],
+    )
+    .await;
+    assert!(ids(&open).contains("document:pp-14.main-3/en"));
+    assert!(!ids(&hidden).contains("document:pp-14.main-3/en"));
+    assert_eq!(hidden.total + 1, open.total);
+    let seen = format!("{hidden:?}");
+    assert!(
+        !seen.contains("guardpost") && !seen.contains("pp-14.main-3") && !seen.contains("Venue"),
+        "{seen}"
+    );
+    let only_secret = search_with(
+        &f,
+        "guardpost",
+        Filters::default(),
+        &["document:pp-14.main-3"],
+    )
+    .await;
+    assert_eq!(only_secret.total, 0);
+    assert!(
+        only_secret
+            .facets
+            .iter()
+            .all(|facet| facet.values.is_empty())
+    );
+}
+
+/// A snippet marks each matched word, in the text as written.
+pub async fn search_snippets_mark_the_matched_words(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let r = search_with(
+        &f,
+        "\"right to privacy\"",
+        Filters {
+            kind: Some("provision".into()),
+            ..Filters::default()
+        },
+        &[],
+    )
+    .await;
+    let hit = r.hits.first().expect("a hit");
+    let marked: Vec<&str> = hit
+        .snippet
+        .iter()
+        .filter(|p| p.mark)
+        .map(|p| p.text.as_str())
+        .collect();
+    assert_eq!(marked, vec!["right", "to", "privacy"]);
+    let whole: String = hit.snippet.iter().map(|p| p.text.as_str()).collect();
+    assert_eq!(whole, "the right to privacy in the digital age;");
+    assert_eq!(hit.place.label.as_deref(), Some("a)"));
+    assert_eq!(hit.place.section.as_deref(), Some("recognizing"));
+    assert_eq!(hit.title, "Resolution 102 (Rev. Guadalajara, 2010)");
+}
+
+/// The index changes with the views, in the same transaction, and a rebuild from the log
+/// gives the same hits.
+pub async fn search_index_follows_the_views_and_survives_a_rebuild(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let before = found(&f, "connectivity OR privacy OR guardpost").await;
+    // Restricting a document re-puts it: its entries are replaced, not doubled.
+    run(
+        &f.store,
+        Command::RestrictDocument {
+            document: "pp-14.main-1".into(),
+            restriction: restriction_from_today(),
+        },
+    )
+    .await
+    .expect("restrict");
+    let after = search_with(
+        &f,
+        "connectivity OR privacy OR guardpost",
+        Filters::default(),
+        &[],
+    )
+    .await;
+    assert_eq!(ids(&after), before);
+    assert_eq!(after.total as usize, before.len());
+    // A refused command indexes nothing.
+    let refused = run(
+        &f.store,
+        document(
+            "Empty",
+            &["nobody"],
+            vec![version(Language::English, "zebra")],
+        ),
+    )
+    .await;
+    assert!(refused.is_err());
+    assert!(found(&f, "zebra").await.is_empty());
+    f.store.rebuild_views().await.expect("rebuild");
+    assert_eq!(
+        found(&f, "connectivity OR privacy OR guardpost").await,
+        before
+    );
+    assert_eq!(found(&f, "\"right to privacy\"").await.len(), 2);
+}
