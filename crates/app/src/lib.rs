@@ -19,10 +19,14 @@ use plenary_domain::access::{self, Actor, EventView};
 use plenary_domain::chain::Head;
 use plenary_domain::command::{self, Command};
 use plenary_domain::documents::Document;
+use plenary_domain::event::Visibility;
 use plenary_domain::event::{RecordedEvent, Timestamp};
-use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
+use plenary_domain::model::{
+    Conference, Delegation, Group, Instrument, Language, Member, Revision,
+};
 use plenary_domain::projection::{DocKey, DocKind};
 use plenary_domain::rights::{self, ParticipantCategory};
+use plenary_domain::search::{self, Filters, SearchQuery, SearchResults};
 use plenary_store::{Store, StoreError, Verification};
 use serde::de::DeserializeOwned;
 use tokio::sync::broadcast;
@@ -93,6 +97,31 @@ pub struct RightsRow {
     pub category: ParticipantCategory,
     /// Its rights in the group.
     pub rights: BTreeSet<rights::Right>,
+}
+
+/// A search as a reader asks it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query, in the search syntax (`docs/search.md`).
+    pub q: String,
+    /// Filters.
+    pub filters: Filters,
+    /// Most hits per page (1 to [`search::MAX_LIMIT`]).
+    pub limit: u32,
+    /// Hits to skip.
+    pub offset: u32,
+}
+
+impl SearchRequest {
+    /// A first page of 20 hits for a query, unfiltered.
+    pub fn new(q: &str) -> Self {
+        Self {
+            q: q.to_owned(),
+            filters: Filters::default(),
+            limit: 20,
+            offset: 0,
+        }
+    }
 }
 
 /// Result of a use case.
@@ -363,6 +392,55 @@ impl App {
             plenary_domain::event::Visibility::Restricted(_) => self.restricted_scopes().await?,
         };
         Ok(access::event_view(reader, event, &restricted))
+    }
+
+    /// Searches every text `reader` may read: hits (provisions, document versions) with
+    /// highlighted snippets, and facet counts. Entries in scopes the reader may not read
+    /// are left out by the database before anything is counted or shown.
+    ///
+    /// # Errors
+    /// [`DomainError::InvalidField`] for a bad query (`q`) or page (`limit`), or a
+    /// storage failure.
+    pub async fn search(&self, reader: &Actor, request: &SearchRequest) -> Result<SearchResults> {
+        let query = search::parse_query(&request.q)?;
+        if request.limit == 0 || request.limit > search::MAX_LIMIT {
+            return Err(DomainError::invalid(
+                "limit",
+                format!("must be from 1 to {}", search::MAX_LIMIT),
+            )
+            .into());
+        }
+        if let (Some(from), Some(to)) = (request.filters.from, request.filters.to)
+            && from > to
+        {
+            return Err(
+                DomainError::invalid("from", format!("must not be after to ({to})")).into(),
+            );
+        }
+        let languages = request
+            .filters
+            .language
+            .map_or_else(|| Language::ALL.to_vec(), |l| vec![l]);
+        let restricted = self.restricted_scopes().await?;
+        let hidden_scopes = restricted
+            .iter()
+            .filter(|scope| {
+                !access::can_read(
+                    reader,
+                    &Visibility::Restricted((*scope).clone()),
+                    &restricted,
+                )
+            })
+            .cloned()
+            .collect();
+        let query = SearchQuery {
+            matching: query.to_match(&languages),
+            filters: request.filters.clone(),
+            hidden_scopes,
+            limit: request.limit,
+            offset: request.offset,
+        };
+        Ok(self.store.search(&query).await?)
     }
 
     /// The scopes whose content is withheld today.

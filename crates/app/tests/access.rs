@@ -7,7 +7,7 @@ mod common;
 
 use common::fresh_app;
 
-use plenary_app::{App, AppError, demo};
+use plenary_app::{App, AppError, SearchRequest, demo};
 use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, WITHHELD_TITLE};
 use plenary_domain::command::Command;
@@ -60,6 +60,12 @@ async fn public_surfaces(app: &App, reader: &Actor) -> String {
         all += &serde_json::to_string(&app.document(reader, &d.id).await.unwrap()).unwrap();
     }
     all += &serde_json::to_string(&app.restriction_register(conf).await.unwrap()).unwrap();
+    // Search: hits, snippets and facet counts, for the markers and the demo's secrets.
+    for q in ["marker", "guard OR entry OR medical OR security"] {
+        let mut request = SearchRequest::new(q);
+        request.limit = 1000;
+        all += &serde_json::to_string(&app.search(reader, &request).await.unwrap()).unwrap();
+    }
     let mut after = 0;
     loop {
         let page = app.events(reader, after, 1000).await.unwrap();
@@ -106,6 +112,18 @@ proptest! {
             }
             // The demo's own restricted documents stay withheld too.
             assert!(!public.contains("entry points, guard posts"));
+            // Search counts only what each reader may read: one entry per readable
+            // document, in the total and in every facet.
+            let marker = SearchRequest { limit: 1000, ..SearchRequest::new("marker") };
+            let readable = plan.iter().filter(|(restricted, _)| !restricted).count() as u64;
+            for (reader, want) in [(Actor::anonymous(), readable), (Actor::system(), plan.len() as u64)] {
+                let found = app.search(&reader, &marker).await.unwrap();
+                assert_eq!(found.total, want, "search total for {}", reader.id);
+                for facet in found.facets.iter().filter(|f| f.name == "kind" || f.name == "language") {
+                    let counted: u64 = facet.values.iter().map(|v| v.count).sum();
+                    assert_eq!(counted, want, "facet {} for {}", facet.name, reader.id);
+                }
+            }
             let secretariat = public_surfaces(&app, &Actor::system()).await;
             for h in hidden.iter().chain(&shown) {
                 assert!(secretariat.contains(h.as_str()), "secretariat cannot see {h}");

@@ -677,6 +677,9 @@ pub struct SearchQuery {
     pub offset: u32,
 }
 
+/// Most hits one page may hold (an export asks for this many).
+pub const MAX_LIMIT: u32 = 1000;
+
 /// The facets a search counts.
 pub const FACETS: [&str; 6] = [
     "conference",
@@ -775,25 +778,45 @@ pub struct SearchResults {
 /// About how many words a snippet holds.
 pub const SNIPPET_WORDS: usize = 32;
 
-fn piece_matches(piece: &Piece, m: &Match, stemmer: Option<&Stemmer>) -> bool {
-    let toks = piece_tokens(piece, stemmer);
-    m.require.iter().flatten().any(|p| {
-        p.tokens.iter().enumerate().any(|(i, t)| {
-            let last = i + 1 == p.tokens.len();
-            toks.iter()
-                .any(|x| x == t || (p.prefix && last && x.starts_with(t.as_str())))
+fn token_matches(token: &str, p: &Pattern, i: usize) -> bool {
+    let want = &p.tokens[i];
+    token == want || (p.prefix && i + 1 == p.tokens.len() && token.starts_with(want.as_str()))
+}
+
+/// Which pieces a match covers: every place where all of a pattern's tokens stand in order.
+fn marked_pieces(
+    found: &[(std::ops::Range<usize>, Piece)],
+    language: Language,
+    m: &Match,
+) -> Vec<bool> {
+    let stemmer = stemmer(language);
+    let flat: Vec<(usize, String)> = found
+        .iter()
+        .enumerate()
+        .flat_map(|(k, (_, p))| {
+            piece_tokens(p, stemmer.as_ref())
+                .into_iter()
+                .map(move |t| (k, t))
         })
-    })
+        .collect();
+    let mut marked = vec![false; found.len()];
+    for p in m.require.iter().flatten() {
+        let n = p.tokens.len();
+        for start in 0..flat.len().saturating_sub(n - 1) {
+            if (0..n).all(|i| token_matches(&flat[start + i].1, p, i)) {
+                for (k, _) in &flat[start..start + n] {
+                    marked[*k] = true;
+                }
+            }
+        }
+    }
+    marked
 }
 
 /// The words around the first match in `text`, with every matched word marked.
 pub fn snippet(text: &str, language: Language, m: &Match) -> Vec<SnippetPart> {
-    let stemmer = stemmer(language);
     let found = pieces(text);
-    let marked: Vec<bool> = found
-        .iter()
-        .map(|(_, p)| piece_matches(p, m, stemmer.as_ref()))
-        .collect();
+    let marked = marked_pieces(&found, language, m);
     let first = marked.iter().position(|&b| b).unwrap_or(0);
     let start = first.saturating_sub(SNIPPET_WORDS / 4);
     let end = (start + SNIPPET_WORDS).min(found.len());
