@@ -9,6 +9,7 @@ mod etag;
 mod negotiation;
 mod pages;
 mod problem;
+mod search;
 mod session;
 
 use std::sync::Arc;
@@ -52,6 +53,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(pages::routes())
+        .merge(search::routes())
         .nest(
             "/api/v1",
             api::routes()
