@@ -194,8 +194,10 @@ impl Backend for PostgresBackend {
         let expr = tsquery_expression(&query.matching);
         let f = FilterValues::of(query);
         let hits_sql = format!(
-            "{SEARCH_HITS} SELECT body, rank::float8 FROM hits
-             ORDER BY rank DESC, id COLLATE \"C\" LIMIT $11 OFFSET $12"
+            "{SEARCH_HITS} SELECT e.body, h.rank::float8
+             FROM (SELECT id, rank FROM hits ORDER BY rank DESC, id COLLATE \"C\"
+                   LIMIT $11 OFFSET $12) h
+             JOIN search_entries e ON e.id = h.id ORDER BY h.rank DESC, h.id COLLATE \"C\""
         );
         let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
@@ -285,7 +287,7 @@ impl Backend for PostgresBackend {
 /// The hits a reader may see, filtered: `$1` the tsquery text, `$2` the hidden scopes,
 /// `$3`–`$10` the filters (NULL: any).
 const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
-    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors, e.body,
+    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors,
            ts_rank(e.tokens, q) AS rank
     FROM search_entries e, to_tsquery('simple', $1) q
     WHERE e.tokens @@ q

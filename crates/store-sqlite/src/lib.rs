@@ -241,7 +241,9 @@ impl Backend for SqliteBackend {
         let hidden = serde_json::Value::from(query.hidden_scopes.clone()).to_string();
         let f = FilterValues::of(query);
         let hits_sql = format!(
-            "{SEARCH_HITS} SELECT body, -rank FROM hits ORDER BY rank, n LIMIT ?11 OFFSET ?12"
+            "{SEARCH_HITS} SELECT e.body, -h.rank
+             FROM (SELECT n, rank FROM hits ORDER BY rank, n LIMIT ?11 OFFSET ?12) h
+             JOIN search_entries e ON e.n = h.n ORDER BY h.rank, h.n"
         );
         let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
@@ -283,7 +285,7 @@ impl Backend for SqliteBackend {
 /// The hits a reader may see, filtered: `?1` the FTS5 expression, `?2` the hidden scopes
 /// (JSON array), `?3`–`?10` the filters (NULL: any).
 const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
-    SELECT e.n, e.kind, e.language, e.conference, e.grp, e.status, e.body, f.rank AS rank
+    SELECT e.n, e.kind, e.language, e.conference, e.grp, e.status, f.rank AS rank
     FROM search_fts f JOIN search_entries e ON e.n = f.rowid
     WHERE search_fts MATCH ?1
       AND (e.scope IS NULL OR e.scope NOT IN (SELECT value FROM json_each(?2)))

@@ -1,0 +1,387 @@
+//! The search benchmark behind `bench/search.sh`: builds a corpus of at least 100,000
+//! provisions from the real texts in `../shared/data` (every UN resolution and the ITU
+//! PP-18 Final Acts, each repeated with its numbers and country names varied), records it
+//! through the normal command path into SQLite (and PostgreSQL when
+//! `PLENARY_TEST_POSTGRES_URL` is set), writes the same provisions as plain text, and times
+//! 20 fixed queries: `App::search` (hits, facets, snippets) on each backend next to
+//! ripgrep scanning the plain text, in the same run.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use plenary_app::{App, SearchRequest};
+use plenary_domain::access::Actor;
+use plenary_domain::command::Command;
+use plenary_domain::model::{
+    Body, BodyId, Instrument, InstrumentId, InstrumentKind, Revision, RevisionId,
+};
+use plenary_text::{Inline, Provision, Text};
+
+/// The 20 queries, each with the pattern ripgrep scans for (a phrase or the query's first
+/// word: ripgrep has no AND across a line's words, so its side does less work).
+const QUERIES: [(&str, &str); 20] = [
+    ("\"right to privacy\"", "right to privacy"),
+    (
+        "\"affordable international Internet connectivity\"",
+        "affordable international Internet connectivity",
+    ),
+    ("privacy digital", "privacy"),
+    ("telecommunication*", "\\btelecommunication"),
+    ("surveillance OR interception", "surveillance|interception"),
+    ("\"Member States\" -developing", "Member States"),
+    ("cybersecurity", "\\bcybersecurity"),
+    ("\"human rights\" online", "human rights"),
+    ("spectrum satellite orbit", "spectrum"),
+    ("gender equality", "gender"),
+    ("\"Secretary-General\" report", "Secretary-General"),
+    ("Brazil", "\\bBrazil"),
+    ("accessibility persons disabilities", "accessibility"),
+    ("\"developing countries\"", "developing countries"),
+    ("climate OR environment", "climate|environment"),
+    ("Internet governance", "Internet"),
+    ("resolution 2015", "resolution"),
+    ("peace security", "peace"),
+    ("emergency telecommunications", "emergency"),
+    ("\"international law\"", "international law"),
+];
+
+const COUNTRIES: [&str; 16] = [
+    "Brazil",
+    "China",
+    "France",
+    "India",
+    "Kenya",
+    "Mexico",
+    "Nigeria",
+    "Germany",
+    "Japan",
+    "Egypt",
+    "Argentina",
+    "Indonesia",
+    "Canada",
+    "Australia",
+    "Spain",
+    "Chile",
+];
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
+fn xml_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|r| r.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    out.retain(|p| p.extension().is_some_and(|x| x == "xml"));
+    out.sort();
+    out
+}
+
+/// Every English instrument in the data: UN GA and SC resolutions, PP-18 Final Acts.
+fn sources() -> Vec<plenary_text::Instrument> {
+    let data = data_dir();
+    let mut files = xml_files(&data.join("un-ga-akn4un"));
+    files.extend(xml_files(&data.join("un-sc-akn4un")));
+    files.push(data.join("itu-pp/pp18_final_acts_akn.xml"));
+    let mut out = Vec::new();
+    for f in files {
+        let Ok(bytes) = std::fs::read(&f) else {
+            continue;
+        };
+        let Ok(docs) = plenary_akn::read_collection(&bytes) else {
+            continue;
+        };
+        for d in docs {
+            if d.meta.language.as_deref().is_none_or(|l| l == "eng") {
+                out.push(d.instrument);
+            }
+        }
+    }
+    out
+}
+
+fn count(list: &[Provision]) -> usize {
+    list.iter().map(|p| 1 + count(&p.children)).sum()
+}
+
+/// Variation `v` of a text: every number shifted by `v`, every listed country replaced by
+/// another, so each copy is different text with the same shape.
+fn vary(s: &str, v: usize) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if !digits.is_empty() {
+            let n: u64 = digits.parse().unwrap_or(0);
+            out.push_str(&(n + v as u64).to_string());
+            digits.clear();
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() && digits.len() < 12 {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut digits, &mut out);
+    for (i, c) in COUNTRIES.iter().enumerate() {
+        if out.contains(c) {
+            out = out.replace(c, COUNTRIES[(i + v) % COUNTRIES.len()]);
+        }
+    }
+    out
+}
+
+fn vary_text(t: &mut Text, v: usize) {
+    for inline in &mut t.0 {
+        match inline {
+            Inline::Run { text } => *text = vary(text, v),
+            Inline::Bracket(b) => b
+                .alternatives
+                .iter_mut()
+                .for_each(|a| vary_text(&mut a.text, v)),
+            Inline::FootnoteRef { .. } => {}
+        }
+    }
+}
+
+fn vary_provisions(list: &mut [Provision], v: usize, plain: &mut Vec<String>) {
+    for p in list {
+        vary_text(&mut p.text, v);
+        plain.push(p.text.to_plain());
+        vary_provisions(&mut p.children, v, plain);
+    }
+}
+
+/// The commands that record the corpus, and its provisions as plain text.
+fn corpus(target: usize) -> (Vec<Command>, Vec<String>) {
+    let base = sources();
+    let per_copy: usize = base
+        .iter()
+        .map(|i| {
+            i.sections
+                .iter()
+                .map(|s| count(&s.provisions))
+                .sum::<usize>()
+        })
+        .sum();
+    let copies = target.div_ceil(per_copy.max(1));
+    eprintln!(
+        "{} source instruments, {per_copy} provisions; {copies} variations",
+        base.len()
+    );
+    let mut commands = vec![Command::EstablishBody(Body {
+        id: BodyId::new("bench").unwrap(),
+        name: "Benchmark corpus".into(),
+        acronym: "BENCH".into(),
+    })];
+    let mut plain = Vec::new();
+    for v in 0..copies {
+        for (k, source) in base.iter().enumerate() {
+            let mut inst = source.clone();
+            for s in &mut inst.sections {
+                vary_provisions(&mut s.provisions, v, &mut plain);
+            }
+            let id = format!("bench.v{v}.i{k}");
+            let title = if inst.title.trim().is_empty() {
+                format!("Instrument {k}")
+            } else {
+                inst.title.clone()
+            };
+            commands.push(Command::RegisterInstrument(Instrument {
+                id: InstrumentId::new(&id).unwrap(),
+                body: BodyId::new("bench").unwrap(),
+                kind: InstrumentKind::Resolution,
+                number: format!("{k}"),
+                title: title.clone(),
+                revisions: Vec::new(),
+            }));
+            commands.push(Command::RecordRevision(Revision {
+                id: RevisionId::new(&format!("{id}.r")).unwrap(),
+                instrument: InstrumentId::new(&id).unwrap(),
+                citation: format!("{} (variation {v})", inst.citation()),
+                title,
+                previous: None,
+                adopted_on: None,
+                text: plenary_text::print(&inst),
+            }));
+        }
+    }
+    (commands, plain)
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+struct Timings {
+    per_query: Vec<(Duration, u64)>,
+    all: Vec<Duration>,
+}
+
+async fn time_backend(app: &App, runs: usize) -> Timings {
+    let reader = Actor::anonymous();
+    let mut per_query = Vec::new();
+    let mut all = Vec::new();
+    for (q, _) in QUERIES {
+        let request = SearchRequest::new(q);
+        let mut total = 0;
+        for _ in 0..2 {
+            total = app.search(&reader, &request).await.unwrap().total;
+        }
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = app.search(&reader, &request).await.unwrap();
+            times.push(t.elapsed());
+            assert_eq!(r.total, total);
+        }
+        times.sort();
+        per_query.push((percentile(&times, 0.5), total));
+        all.extend(times);
+    }
+    all.sort();
+    Timings { per_query, all }
+}
+
+fn time_ripgrep(corpus: &Path, runs: usize) -> Timings {
+    let mut per_query = Vec::new();
+    let mut all = Vec::new();
+    for (_, pattern) in QUERIES {
+        let run = || {
+            let t = Instant::now();
+            let out = std::process::Command::new("rg")
+                .args(["-i", "-c", "-e", pattern])
+                .arg(corpus)
+                .output()
+                .expect("ripgrep runs (apt-get install ripgrep)");
+            let lines: u64 = String::from_utf8_lossy(&out.stdout)
+                .trim()
+                .parse()
+                .unwrap_or(0);
+            (t.elapsed(), lines)
+        };
+        let (_, lines) = run();
+        let mut times: Vec<Duration> = (0..runs).map(|_| run().0).collect();
+        times.sort();
+        per_query.push((percentile(&times, 0.5), lines));
+        all.extend(times);
+    }
+    all.sort();
+    Timings { per_query, all }
+}
+
+async fn load(app: &App, commands: &[Command]) -> Duration {
+    let t = Instant::now();
+    let (first, rest) = commands.split_first().unwrap();
+    app.execute(&Actor::system(), first.clone()).await.unwrap();
+    for batch in rest.chunks(200) {
+        app.execute_all(&Actor::system(), batch).await.unwrap();
+    }
+    t.elapsed()
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() {
+    let target: usize = std::env::var("PROVISIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(25);
+    let work = tempfile::tempdir().unwrap();
+    let (commands, plain) = corpus(target);
+    let corpus_file = work.path().join("corpus.txt");
+    std::fs::write(&corpus_file, plain.join("\n") + "\n").unwrap();
+    let bytes = std::fs::metadata(&corpus_file).unwrap().len();
+    println!(
+        "corpus: {} provisions in {} revisions, {:.1} MB as plain text",
+        plain.len(),
+        commands.len() / 2,
+        bytes as f64 / 1e6
+    );
+
+    let mut columns: Vec<(String, Timings)> = Vec::new();
+    let (sqlite, _) = plenary_store_sqlite::testing::open_store(&work.path().join("sqlite")).await;
+    let app = App::new(sqlite);
+    let took = load(&app, &commands).await;
+    println!(
+        "load sqlite: {:.1} s through App::execute_all (200 commands a transaction)",
+        took.as_secs_f64()
+    );
+    columns.push(("SQLite FTS5".into(), time_backend(&app, runs).await));
+    if let Some(h) = plenary_store_postgres::testing::PostgresHarness::from_env() {
+        let (pg, _) =
+            plenary_store_postgres::testing::PostgresHarness::open(&h.fresh_url().await).await;
+        let app = App::new(pg);
+        let took = load(&app, &commands).await;
+        println!(
+            "load postgres: {:.1} s through App::execute_all (200 commands a transaction)",
+            took.as_secs_f64()
+        );
+        columns.push(("PostgreSQL GIN".into(), time_backend(&app, runs).await));
+    } else {
+        println!("postgres: skipped (PLENARY_TEST_POSTGRES_URL not set)");
+    }
+    let rg = time_ripgrep(&corpus_file, runs.min(11));
+
+    println!();
+    print!("| query | hits |");
+    for (name, _) in &columns {
+        print!(" {name} p50 ms |");
+    }
+    println!(" ripgrep p50 ms | ripgrep lines |");
+    print!("| --- | ---: |");
+    for _ in &columns {
+        print!(" ---: |");
+    }
+    println!(" ---: | ---: |");
+    for (i, (q, _)) in QUERIES.iter().enumerate() {
+        print!(
+            "| `{}` | {} |",
+            q.replace('|', "\\|"),
+            columns[0].1.per_query[i].1
+        );
+        for (_, t) in &columns {
+            print!(" {:.2} |", ms(t.per_query[i].0));
+        }
+        println!(" {:.1} | {} |", ms(rg.per_query[i].0), rg.per_query[i].1);
+    }
+    println!();
+    println!("| engine | p50 ms | p99 ms | scan p50 ÷ engine p50 |");
+    println!("| --- | ---: | ---: | ---: |");
+    let rg_p50 = percentile(&rg.all, 0.5);
+    for (name, t) in &columns {
+        let p50 = percentile(&t.all, 0.5);
+        println!(
+            "| {name} | {:.2} | {:.2} | {:.0}× |",
+            ms(p50),
+            ms(percentile(&t.all, 0.99)),
+            rg_p50.as_secs_f64() / p50.as_secs_f64()
+        );
+    }
+    println!(
+        "| ripgrep scan | {:.1} | {:.1} | 1× |",
+        ms(rg_p50),
+        ms(percentile(&rg.all, 0.99))
+    );
+    // Same set on both backends: the totals must agree query by query.
+    if columns.len() == 2 {
+        for (i, (q, _)) in QUERIES.iter().enumerate() {
+            assert_eq!(
+                columns[0].1.per_query[i].1, columns[1].1.per_query[i].1,
+                "totals differ for {q}"
+            );
+        }
+        println!("\nboth backends found the same number of hits for every query");
+    }
+}
