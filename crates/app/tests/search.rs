@@ -104,6 +104,8 @@ async fn record_un_resolutions(app: &App, data: &Path) -> Vec<String> {
                         .ok()
                     }),
                     text: plenary_text::print(&d.instrument),
+                    draft: None,
+                    record: None,
                 }));
                 revisions.push(revision);
             }

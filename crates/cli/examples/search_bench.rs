@@ -206,6 +206,8 @@ fn corpus(target: usize) -> (Vec<Command>, Vec<String>) {
                 previous: None,
                 adopted_on: None,
                 text: plenary_text::print(&inst),
+                draft: None,
+                record: None,
             }));
         }
     }

@@ -966,6 +966,8 @@ mod tests {
             previous: None,
             adopted_on: None,
             text: "Resolution 1 (Rev. X, 2014)\nT\nsponsors: ARB\n\n## resolves\n1 to [{USA} promote | {RCC} foster] cooperation;\n2 to act.\n".into(),
+            draft: None,
+            record: None,
         };
         let body = serde_json::to_string(&rev).expect("json");
         let got = entries(DocKind::Revision, &body);

@@ -205,6 +205,12 @@ impl Backend for PostgresBackend {
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
+        // A generic plan (chosen after a statement's fifth run) cannot see the query text
+        // and may scan every entry instead of using the GIN index: plan each search anew.
+        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
         let hits: Vec<SearchRow> = sqlx::query_as(&hits_sql)
             .bind(&expr)
             .bind(&query.hidden_scopes)

@@ -161,6 +161,8 @@ async fn world(f: &Fixture) {
             previous: previous.map(id),
             adopted_on: Some(adopted),
             text: text.into(),
+            draft: None,
+            record: None,
         }));
     }
     commands.push(document(
