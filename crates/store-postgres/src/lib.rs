@@ -44,6 +44,24 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// Binds a search's match expression, hidden scopes and filters, in the order the search
+/// statements number them.
+macro_rules! bind_search {
+    ($query:expr, $expr:expr, $hidden:expr, $f:expr) => {
+        $query
+            .bind(&$expr)
+            .bind(&$hidden)
+            .bind(&$f.conference)
+            .bind(&$f.group)
+            .bind(&$f.kind)
+            .bind(&$f.sponsor)
+            .bind(&$f.language)
+            .bind(&$f.status)
+            .bind(&$f.from)
+            .bind(&$f.to)
+    };
+}
+
 const EVENT_COLUMNS: &str = "seq, id, at, actor, kind, payload, visibility, prev_hash, hash";
 
 /// A fixed key for the advisory lock that serializes migrations across app servers.
@@ -211,36 +229,18 @@ impl Backend for PostgresBackend {
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
-        let hits: Vec<SearchRow> = sqlx::query_as(&hits_sql)
-            .bind(&expr)
-            .bind(&query.hidden_scopes)
-            .bind(&f.conference)
-            .bind(&f.group)
-            .bind(&f.kind)
-            .bind(&f.sponsor)
-            .bind(&f.language)
-            .bind(&f.status)
-            .bind(&f.from)
-            .bind(&f.to)
-            .bind(i64::from(query.limit))
-            .bind(i64::from(query.offset))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        let facets: Vec<FacetRow> = sqlx::query_as(&facets_sql)
-            .bind(&expr)
-            .bind(&query.hidden_scopes)
-            .bind(&f.conference)
-            .bind(&f.group)
-            .bind(&f.kind)
-            .bind(&f.sponsor)
-            .bind(&f.language)
-            .bind(&f.status)
-            .bind(&f.from)
-            .bind(&f.to)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        let hits: Vec<SearchRow> =
+            bind_search!(sqlx::query_as(&hits_sql), expr, query.hidden_scopes, f)
+                .bind(i64::from(query.limit))
+                .bind(i64::from(query.offset))
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+        let facets: Vec<FacetRow> =
+            bind_search!(sqlx::query_as(&facets_sql), expr, query.hidden_scopes, f)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         found_from_rows(hits, facets)
     }

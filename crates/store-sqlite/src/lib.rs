@@ -50,6 +50,24 @@ const MIGRATIONS: &[Migration] = &[
     },
 ];
 
+/// Binds a search's match expression, hidden scopes and filters, in the order the search
+/// statements number them.
+macro_rules! bind_search {
+    ($query:expr, $expr:expr, $hidden:expr, $f:expr) => {
+        $query
+            .bind(&$expr)
+            .bind(&$hidden)
+            .bind(&$f.conference)
+            .bind(&$f.group)
+            .bind(&$f.kind)
+            .bind(&$f.sponsor)
+            .bind(&$f.language)
+            .bind(&$f.status)
+            .bind(&$f.from)
+            .bind(&$f.to)
+    };
+}
+
 const EVENT_COLUMNS: &str = "seq, id, at, actor, kind, payload, visibility, prev_hash, hash";
 
 /// The SQLite backend.
@@ -247,33 +265,13 @@ impl Backend for SqliteBackend {
         );
         let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        let hits: Vec<SearchRow> = sqlx::query_as(&hits_sql)
-            .bind(&expr)
-            .bind(&hidden)
-            .bind(&f.conference)
-            .bind(&f.group)
-            .bind(&f.kind)
-            .bind(&f.sponsor)
-            .bind(&f.language)
-            .bind(&f.status)
-            .bind(&f.from)
-            .bind(&f.to)
+        let hits: Vec<SearchRow> = bind_search!(sqlx::query_as(&hits_sql), expr, hidden, f)
             .bind(i64::from(query.limit))
             .bind(i64::from(query.offset))
             .fetch_all(&mut *tx)
             .await
             .map_err(unavailable)?;
-        let facets: Vec<FacetRow> = sqlx::query_as(&facets_sql)
-            .bind(&expr)
-            .bind(&hidden)
-            .bind(&f.conference)
-            .bind(&f.group)
-            .bind(&f.kind)
-            .bind(&f.sponsor)
-            .bind(&f.language)
-            .bind(&f.status)
-            .bind(&f.from)
-            .bind(&f.to)
+        let facets: Vec<FacetRow> = bind_search!(sqlx::query_as(&facets_sql), expr, hidden, f)
             .fetch_all(&mut *tx)
             .await
             .map_err(unavailable)?;
