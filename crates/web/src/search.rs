@@ -14,6 +14,7 @@ use plenary_domain::model::Language;
 use plenary_domain::search::{Filters, MAX_LIMIT, SearchHit, SearchResults, Status};
 
 use crate::api::reader;
+use crate::pages::{Chrome, visitor};
 use crate::{Problem, WebState};
 
 /// Hits per page unless `limit` says otherwise (an export takes [`MAX_LIMIT`]).
@@ -209,6 +210,7 @@ async fn api(
 #[derive(Template)]
 #[template(path = "search.html")]
 struct SearchPage {
+    chrome: Chrome,
     params: Form,
     error: Option<String>,
     results: Option<PageResults>,
@@ -393,16 +395,17 @@ async fn page(
     headers: HeaderMap,
     Query(params): Query<Params>,
 ) -> Response {
-    let form = Form::of(&params);
+    let who = match visitor(&s, &headers).await {
+        Ok(v) => v,
+        Err(response) => return response,
+    };
     let mut page = SearchPage {
-        params: form,
+        chrome: who.chrome,
+        params: Form::of(&params),
         error: None,
         results: None,
     };
-    let Ok(who) = reader(&s, &headers).await else {
-        page.error = Some("The credentials are not valid.".into());
-        return render(&page, StatusCode::UNAUTHORIZED);
-    };
+    let who = who.actor;
     if page.params.q.is_empty() {
         return render(&page, StatusCode::OK);
     }
