@@ -68,7 +68,7 @@ fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
 }
 
 /// A report a group owes, and whether it is overdue.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct ReportingStatus {
     /// The group that owes it.
     pub group: plenary_domain::model::GroupId,
@@ -79,6 +79,7 @@ pub struct ReportingStatus {
     /// What is to be reported.
     pub subject: String,
     /// When it is due.
+    #[schemars(with = "plenary_domain::schema::IsoDate")]
     pub due_on: time::Date,
     /// Whether the due date has passed without the report.
     pub overdue: bool,
@@ -87,7 +88,7 @@ pub struct ReportingStatus {
 }
 
 /// One row of a group's rights matrix.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RightsRow {
     /// The participant category.
     pub category: ParticipantCategory,

@@ -29,7 +29,7 @@ pub const MAX_NAME_CHARS: usize = 500;
 pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 
 /// A request to change the state of the conference world.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", content = "input", rename_all = "snake_case")]
 pub enum Command {
     /// Establish a body.

@@ -9,7 +9,19 @@ use crate::model::{ConferenceId, GroupId, Language, MemberId};
 
 /// The few reasons for which a document may be withheld from the public. Anything else is
 /// public. (docs/ACCESS.md explains each.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RestrictionReason {
     /// It identifies individuals and disclosure would infringe their privacy.
@@ -52,7 +64,7 @@ pub const MIN_JUSTIFICATION_CHARS: usize = 30;
 pub const MAX_REVIEW_DAYS: i64 = 366;
 
 /// A decision to withhold a document's content (and, where needed, its title).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restriction {
     /// One of the fixed reasons.
@@ -62,9 +74,11 @@ pub struct Restriction {
     /// Who decided (an office or a person and their function).
     pub decided_by: String,
     /// When it was decided.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub decided_on: Date,
     /// When it must be reviewed; on that day the document becomes public unless the
     /// restriction is renewed with a new justification.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub review_on: Date,
     /// Whether the title is withheld too (the symbol, kind, dates and reason never are).
     #[serde(default)]
@@ -115,7 +129,19 @@ impl Restriction {
 }
 
 /// The numbering series of a conference's documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Series {
     /// Main documents: contributions, reports, outputs ("PP14/64").
@@ -127,7 +153,7 @@ pub enum Series {
 }
 
 /// The kind of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// A contribution (proposals) from members.
@@ -147,7 +173,7 @@ pub enum DocumentKind {
 }
 
 /// How a document relates to an earlier one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "relation")]
 pub enum Relation {
     /// Adds to the earlier document.
@@ -168,7 +194,7 @@ pub enum Relation {
 }
 
 /// A stored file of a language version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// Where it is in the object store.
@@ -182,7 +208,7 @@ pub struct FileRef {
 }
 
 /// One language version of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageVersion {
     /// The language.
@@ -194,7 +220,7 @@ pub struct LanguageVersion {
 }
 
 /// A numbered document of a conference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Its id, e.g. `pp-14.main-64`.
@@ -220,6 +246,7 @@ pub struct Document {
     /// Its language versions.
     pub versions: Vec<LanguageVersion>,
     /// The day it was submitted.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub submitted_on: Date,
     /// The restriction in force, if any.
     pub restriction: Option<Restriction>,
@@ -228,6 +255,7 @@ pub struct Document {
     pub restriction_history: Vec<Restriction>,
     /// When it was last declassified, if ever.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub declassified_on: Option<Date>,
     /// Its addenda, revisions and corrigenda (ids), in order.
     #[serde(default)]
@@ -252,7 +280,7 @@ pub fn scope_of(document_id: &str) -> String {
 }
 
 /// What a member submits: the secretariat numbers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// The conference.
@@ -280,7 +308,7 @@ pub struct Submission {
 }
 
 /// How a restriction ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Declassification {
     /// Its review date came without a renewal.

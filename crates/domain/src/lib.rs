@@ -21,5 +21,6 @@ pub mod negotiation;
 pub mod projection;
 pub mod records;
 pub mod rights;
+pub mod schema;
 
 pub use error::DomainError;

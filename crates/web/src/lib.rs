@@ -7,6 +7,7 @@
 mod api;
 mod etag;
 mod negotiation;
+mod openapi;
 mod pages;
 mod problem;
 mod session;
@@ -20,6 +21,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use plenary_app::App;
 
+pub use openapi::document as openapi_document;
 pub use problem::Problem;
 
 /// The largest request body accepted, in bytes.
@@ -52,12 +54,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .merge(pages::routes())
-        .nest(
-            "/api/v1",
-            api::routes()
-                .merge(session::routes())
-                .merge(negotiation::routes()),
-        )
+        .route("/api/openapi.json", get(openapi::serve))
+        .nest(openapi::PREFIX, openapi::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             etag::conditional_get,

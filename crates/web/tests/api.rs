@@ -269,7 +269,7 @@ async fn the_event_log_pages_and_refuses_bad_paging() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 async fn sign_in_as(t: &TestWeb, username: &str, password: &str) -> (String, String) {
@@ -626,5 +626,177 @@ async fn authorization_matrix_every_endpoint_for_every_role() {
             _ => StatusCode::CREATED,
         };
         assert_eq!(status, expected, "{who} POST /api/v1/tokens");
+    }
+}
+
+/// The route table serves and describes every API route: each operation of the OpenAPI
+/// document is served (neither the no-route problem nor 405), every other method on its
+/// path answers 405, and a path the document does not name is the no-route problem.
+#[tokio::test]
+async fn the_openapi_document_and_the_router_name_the_same_routes() {
+    let t = TestWeb::new().await;
+    let (status, ctype, body) = t
+        .send(
+            Request::get("/api/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/json");
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc, plenary_web::openapi_document());
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 17, "{}", paths.len());
+    let methods = ["get", "post", "put", "patch", "delete"];
+    for (path, item) in paths {
+        let concrete = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "nope" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in methods {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let res = t.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let sse = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.to_str().unwrap().starts_with("text/event-stream"));
+            let body = if sse {
+                String::new()
+            } else {
+                let b = res.into_body().collect().await.unwrap().to_bytes();
+                String::from_utf8_lossy(&b).into_owned()
+            };
+            if let Some(op) = item.get(method) {
+                assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                assert!(!body.contains("no_such_route"), "{method} {path}: {body}");
+                // Every answer the operation gives is one the document lists.
+                assert!(
+                    op["responses"].get(status.as_str()).is_some(),
+                    "{method} {path} answered {status}, which the document does not list: {body}"
+                );
+                if !body.is_empty() && status.as_u16() >= 400 {
+                    let p = problem(&body);
+                    let codes = &op["responses"][status.as_str()]["content"]["application/problem+json"]
+                        ["schema"]["allOf"][1]["properties"]["code"]["enum"];
+                    assert!(
+                        codes.as_array().unwrap().contains(&p["code"]),
+                        "{method} {path}: code {} is not among {codes}",
+                        p["code"]
+                    );
+                }
+            } else {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            }
+        }
+    }
+    let (status, _, body) = t
+        .send(
+            Request::get("/api/v1/nothing-here")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem(&body)["code"], "no_such_route");
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for s in ["bearer", "session", "csrf"] {
+        assert!(schemes.contains_key(s), "{s}");
+    }
+    assert!(
+        doc["components"]["schemas"]["Command"]["oneOf"]
+            .as_array()
+            .is_some_and(|v| v.len() >= 15),
+        "{}",
+        doc["components"]["schemas"]["Command"]
+    );
+}
+
+/// The `rel="next"` target of a Link header, if any.
+fn next_link(res: &axum::response::Response) -> Option<String> {
+    let link = res.headers().get(header::LINK)?.to_str().unwrap();
+    let target = link.strip_prefix('<')?.split_once(">; rel=\"next\"")?.0;
+    Some(target.to_owned())
+}
+
+#[tokio::test]
+async fn every_list_pages_by_limit_and_cursor_following_next_links() {
+    let t = TestWeb::new().await;
+    for list in [
+        "/api/v1/conferences/pp-14/groups",
+        "/api/v1/conferences/pp-14/documents",
+        "/api/v1/bodies/itu/members",
+        "/api/v1/groups/pp-14.com5/rights",
+        "/api/v1/events",
+    ] {
+        let (_, _, whole) = t
+            .send(
+                Request::get(format!("{list}?limit=1000"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let whole: Vec<serde_json::Value> = serde_json::from_str(&whole).unwrap();
+        assert!(whole.len() > 2, "{list} has too few items to page");
+        let mut seen = Vec::new();
+        let mut next = Some(format!("{list}?limit=2"));
+        while let Some(url) = next {
+            let res = t
+                .router
+                .clone()
+                .oneshot(Request::get(&url).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{url}");
+            next = next_link(&res);
+            let b = res.into_body().collect().await.unwrap().to_bytes();
+            let items: Vec<serde_json::Value> = serde_json::from_slice(&b).unwrap();
+            assert!(items.len() <= 2, "{url}");
+            assert!(next.is_none() || items.len() == 2, "{url}");
+            seen.extend(items);
+        }
+        assert_eq!(seen, whole, "{list}: the pages put together are the list");
+    }
+    // The default page is 100 items.
+    let (_, _, body) = t
+        .send(Request::get("/api/v1/events").body(Body::empty()).unwrap())
+        .await;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(all.len().min(100), all.len());
+}
+
+#[tokio::test]
+async fn a_bad_page_parameter_is_a_problem_naming_it() {
+    let t = TestWeb::new().await;
+    for (url, status, field) in [
+        ("/api/v1/conferences?limit=0", 422, "limit"),
+        ("/api/v1/conferences?limit=1001", 422, "limit"),
+        ("/api/v1/conferences?limit=ten", 422, "limit"),
+        (
+            "/api/v1/conferences/pp-14/documents?cursor=zz",
+            422,
+            "cursor",
+        ),
+        (
+            "/api/v1/conferences/pp-14/documents?cursor=6e6f7065",
+            422,
+            "cursor",
+        ),
+        ("/api/v1/conferences?after=3", 400, "after"),
+        ("/api/v1/events?cursor=abc", 400, "cursor"),
+        ("/api/v1/events?after=-1", 422, "after"),
+    ] {
+        let (got, ctype, body) = t.send(Request::get(url).body(Body::empty()).unwrap()).await;
+        assert_eq!(got.as_u16(), status, "{url}: {body}");
+        assert_eq!(ctype, "application/problem+json");
+        assert_eq!(problem(&body)["field"], field, "{url}");
     }
 }
