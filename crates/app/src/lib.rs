@@ -201,13 +201,23 @@ impl App {
     /// [`AppError::Domain`] when refused (nothing written), [`AppError::Store`] when the
     /// store fails (nothing written).
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Vec<RecordedEvent>> {
+        self.execute_on(actor, command, today()).await
+    }
+
+    /// As [`App::execute`], deciding as on `today` (the events carry the real time).
+    async fn execute_on(
+        &self,
+        actor: &Actor,
+        command: Command,
+        today: time::Date,
+    ) -> Result<Vec<RecordedEvent>> {
         access::authorize(actor, &command)?;
         let reads = command::reads(&command);
         let at = Timestamp::new(time::OffsetDateTime::now_utc());
         let events = self
             .store
             .record(&actor.id, at, &reads, &|docs| {
-                command::decide_as(actor, &command, docs, at.get().date())
+                command::decide_as(actor, &command, docs, today)
             })
             .await?;
         self.publish(&events);
@@ -498,6 +508,54 @@ impl App {
     /// A storage failure.
     pub async fn delegations(&self, _reader: &Actor, conference: &str) -> Result<Vec<Delegation>> {
         self.list(DocKind::Delegation, Some(conference)).await
+    }
+
+    /// Records, as the system, that the restriction of every document whose review date
+    /// has come by `today` without a renewal has lapsed, so the register and the log show
+    /// it. Returns the documents recorded. A document another server recorded meanwhile is
+    /// skipped; one failure does not stop the others.
+    ///
+    /// # Errors
+    /// A storage failure while listing the documents.
+    pub async fn record_lapsed_restrictions(&self, today: time::Date) -> Result<Vec<String>> {
+        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        let mut recorded = Vec::new();
+        for d in documents {
+            let lapsed = d.restriction.as_ref().is_some_and(|r| !r.holds_on(today));
+            if !lapsed {
+                continue;
+            }
+            let command = Command::RecordLapsedRestriction {
+                document: d.id.clone(),
+            };
+            match self.execute_on(&Actor::system(), command, today).await {
+                Ok(_) => recorded.push(d.id),
+                Err(e) => {
+                    tracing::warn!(document = %d.id, error = %e, "recording a lapsed restriction")
+                }
+            }
+        }
+        Ok(recorded)
+    }
+
+    /// Runs [`App::record_lapsed_restrictions`] now and then every `every`, for as long as
+    /// the process lives (`plenary serve` and `demo` start it).
+    pub fn spawn_lapse_recorder(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match app.record_lapsed_restrictions(today()).await {
+                    Ok(docs) if !docs.is_empty() => {
+                        tracing::info!(?docs, "recorded lapsed restrictions");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "looking for lapsed restrictions"),
+                }
+            }
+        })
     }
 
     /// The head of the chain.

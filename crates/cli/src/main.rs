@@ -381,7 +381,12 @@ async fn demo(a: DemoArgs, file: &FileConfig) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often the server looks for restrictions whose review date has come.
+const LAPSE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<()> {
+    // At start and then hourly: a lapsed restriction shows on the register and the log.
+    let _lapses = app.spawn_lapse_recorder(LAPSE_CHECK_EVERY);
     let listen = http
         .listen
         .clone()
