@@ -10,6 +10,9 @@ pub mod demo;
 pub mod import;
 pub mod negotiation;
 mod reads;
+mod files;
+
+pub use files::UploadError;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -110,6 +113,8 @@ pub struct App {
     /// Set once a follower publishes every appended event (from any app server) in seq
     /// order; `execute` then leaves publishing to it.
     followed: Arc<std::sync::atomic::AtomicBool>,
+    /// Where language versions' files are kept (content addressed by SHA-256).
+    files: Option<Arc<dyn object_store::ObjectStore>>,
 }
 
 impl App {
@@ -120,7 +125,16 @@ impl App {
             store,
             live,
             followed: Arc::default(),
+            files: None,
         }
+    }
+
+    /// The application with an object store for documents' files (a local directory, or
+    /// an S3-compatible store).
+    #[must_use]
+    pub fn with_files(mut self, files: Arc<dyn object_store::ObjectStore>) -> Self {
+        self.files = Some(files);
+        self
     }
 
     /// The store (for verification and maintenance commands).

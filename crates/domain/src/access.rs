@@ -93,7 +93,8 @@ pub fn authorize(actor: &Actor, command: &Command) -> Result<(), DomainError> {
         | Command::RecordVotes(_)
         | Command::RecordTranslation(_)
         | Command::RecordImportedFile(_)
-        | Command::ScheduleMeeting(_) => true,
+        | Command::ScheduleMeeting(_)
+        | Command::AttachFile { .. } => true,
         // The negotiation's rights depend on the state (the sponsor's delegation and
         // credentials, the chair of the draft's group): `command::decide_as` checks them.
         Command::SubmitProposal(_)

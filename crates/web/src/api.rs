@@ -17,13 +17,16 @@ use subtle::ConstantTimeEq;
 
 use crate::openapi::Operation;
 use crate::{Problem, WebState};
+use plenary_app::UploadError;
+use plenary_domain::documents::FILE_MEDIA_TYPES;
+use plenary_domain::model::Language;
 
 /// The record's routes under `/api/v1`, served and described from this one table.
 pub(crate) fn operations() -> Vec<Operation> {
     use plenary_app::{ReportingStatus, RightsRow};
     use plenary_domain::access::EventView;
     use plenary_domain::chain::Head;
-    use plenary_domain::documents::Document;
+    use plenary_domain::documents::{Document, FileRef};
     use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
     vec![
         Operation::get("/conferences", "listConferences", "Every conference, latest first.", conferences)
@@ -74,6 +77,15 @@ pub(crate) fn operations() -> Vec<Operation> {
         Operation::get("/revisions/{id}/record", "getRevisionRecord", "The record behind a revision: the imported document's record, its vote and its translations.", revision_record)
             .returns::<plenary_app::import::RevisionRecordView>(200, "The revision's record")
             .problems(&["not_found"]),
+        Operation::post("/documents/{id}/versions/{language}/file", "uploadFile", "Uploads the file of a language version (secretariat). Its type is recognized from its bytes; it is stored under its SHA-256 and recorded on the log.", upload_file)
+            .tag("record")
+            .writes()
+            .file_body(FILE_MEDIA_TYPES)
+            .returns::<FileRef>(201, "The stored file")
+            .problems(&["not_found", "invalid_field"]),
+        Operation::get("/documents/{id}/versions/{language}/file", "downloadFile", "The file of a language version, when the reader may read the document's content.", download_file)
+            .returns_file(FILE_MEDIA_TYPES, "The file")
+            .problems(&["not_found", "invalid_field"]),
         Operation::post("/commands", "executeCommand", "Carries out one command; answers the events it recorded.", command)
             .tag("commands")
             .writes()
@@ -576,4 +588,94 @@ async fn command(
         views.push(s.app.event_view(&who, e).await?);
     }
     Ok((StatusCode::CREATED, Json(views)).into_response())
+}
+
+fn language(code: &str) -> Result<Language, Problem> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| {
+        invalid(
+            "language",
+            "must be one of the official language codes ar, zh, en, fr, ru, es",
+        )
+    })
+}
+
+/// Stores the body as the file of a language version.
+async fn upload_file(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, lang)): Path<(String, String)>,
+    body: axum::body::Body,
+) -> Result<Response, Problem> {
+    let who = writer(&s, &headers).await?;
+    let language = language(&lang)?;
+    let limit = s
+        .config
+        .max_file_bytes
+        .unwrap_or(crate::DEFAULT_MAX_FILE_BYTES);
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Payload too large",
+            format!("the file is over the limit of {limit} bytes"),
+        )
+    })?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|v| v != "application/octet-stream" && !v.is_empty());
+    match s
+        .app
+        .attach_file(&who, &id, language, declared.as_deref(), bytes.to_vec())
+        .await
+    {
+        Ok(file) => Ok((StatusCode::CREATED, Json(file)).into_response()),
+        Err(UploadError::UnsupportedType(detail)) => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            "Unsupported file type",
+            detail,
+        )),
+        Err(UploadError::App(e)) => Err(e.into()),
+    }
+}
+
+/// The file of a language version, as an attachment that browsers will not run.
+async fn download_file(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, lang)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    let language = language(&lang)?;
+    let Some((file, bytes)) = s.app.file(&who, &id, language).await? else {
+        return Err(Problem::not_found(&format!(
+            "file of document '{id}' in '{lang}' that you may read"
+        )));
+    };
+    let disposition = format!("attachment; filename=\"{}-{lang}\"", id);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&file.media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    Ok(res)
 }

@@ -35,7 +35,13 @@ pub struct WebConfig {
     pub admin_token: Option<String>,
     /// Mark session cookies `Secure` even when no proxy says the request came over TLS.
     pub secure_cookies: bool,
+    /// The largest file a language version may have, in bytes (`None`:
+    /// [`DEFAULT_MAX_FILE_BYTES`]). Other requests keep [`MAX_BODY_BYTES`].
+    pub max_file_bytes: Option<usize>,
 }
+
+/// The default largest file of a language version, in bytes.
+pub const DEFAULT_MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Shared state of the handlers.
 #[derive(Debug, Clone)]

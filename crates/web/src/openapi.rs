@@ -45,6 +45,28 @@ struct Param {
     schema: Value,
 }
 
+/// What a request or response carries.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    /// JSON of a Rust type.
+    Json(SchemaFn),
+    /// A file of one of these media types.
+    File(&'static [&'static str]),
+}
+
+impl Content {
+    fn describe(self, g: &mut SchemaGenerator) -> Value {
+        match self {
+            Self::Json(schema) => json!({ "application/json": { "schema": schema(g) } }),
+            Self::File(types) => types
+                .iter()
+                .map(|t| ((*t).to_owned(), json!({})))
+                .collect::<Map<_, _>>()
+                .into(),
+        }
+    }
+}
+
 /// One route of the API: how it is served and how it is described.
 #[derive(Debug)]
 pub(crate) struct Operation {
@@ -56,8 +78,8 @@ pub(crate) struct Operation {
     tag: &'static str,
     access: Access,
     query: Vec<Param>,
-    body: Option<(&'static str, SchemaFn)>,
-    ok: (u16, &'static str, Option<SchemaFn>),
+    body: Option<Content>,
+    ok: (u16, &'static str, Option<Content>),
     paged: bool,
     problems: Vec<&'static str>,
 }
@@ -135,7 +157,7 @@ impl Operation {
 
     /// Takes a JSON body of type `T`.
     pub(crate) fn json_body<T: JsonSchema>(mut self) -> Self {
-        self.body = Some(("application/json", schema_of::<T>));
+        self.body = Some(Content::Json(schema_of::<T>));
         self.problems.extend([
             "unsupported_media_type",
             "invalid_json",
@@ -147,7 +169,32 @@ impl Operation {
 
     /// Answers `status` with a JSON body of type `T`.
     pub(crate) fn returns<T: JsonSchema>(mut self, status: u16, description: &'static str) -> Self {
-        self.ok = (status, description, Some(schema_of::<T>));
+        self.ok = (status, description, Some(Content::Json(schema_of::<T>)));
+        self
+    }
+
+    /// Takes a file of one of `types` as the body, up to the configured file size limit
+    /// (instead of the JSON body limit).
+    pub(crate) fn file_body(mut self, types: &'static [&'static str]) -> Self {
+        self.body = Some(Content::File(types));
+        self.service = self
+            .service
+            .layer(axum::extract::DefaultBodyLimit::disable());
+        self.problems.extend([
+            "unsupported_file_type",
+            "payload_too_large",
+            "unreadable_body",
+        ]);
+        self
+    }
+
+    /// Answers a file of one of `types`.
+    pub(crate) fn returns_file(
+        mut self,
+        types: &'static [&'static str],
+        description: &'static str,
+    ) -> Self {
+        self.ok = (200, description, Some(Content::File(types)));
         self
     }
 
@@ -160,7 +207,7 @@ impl Operation {
     /// Answers a page of a list of `T`: `limit` and `cursor` in the query, a `Link` to the
     /// next page.
     pub(crate) fn pages<T: JsonSchema>(mut self, description: &'static str) -> Self {
-        self.ok = (200, description, Some(schema_of::<Vec<T>>));
+        self.ok = (200, description, Some(Content::Json(schema_of::<Vec<T>>)));
         self.paged = true;
         self.query.push(limit_param());
         self.query.push(Param {
@@ -176,7 +223,7 @@ impl Operation {
 
     /// Answers a page of the event log: `after` (a seq) and `limit` in the query.
     pub(crate) fn pages_the_log<T: JsonSchema>(mut self, description: &'static str) -> Self {
-        self.ok = (200, description, Some(schema_of::<Vec<T>>));
+        self.ok = (200, description, Some(Content::Json(schema_of::<Vec<T>>)));
         self.paged = true;
         self.query.push(Param {
             name: "after",
@@ -216,17 +263,14 @@ impl Operation {
         if !parameters.is_empty() {
             op["parameters"] = Value::Array(parameters);
         }
-        if let Some((media, schema)) = self.body {
-            op["requestBody"] = json!({
-                "required": true,
-                "content": { media: { "schema": schema(g) } },
-            });
+        if let Some(content) = self.body {
+            op["requestBody"] = json!({ "required": true, "content": content.describe(g) });
         }
         let mut responses = Map::new();
         let (status, description, schema) = self.ok;
         let mut ok = json!({ "description": description });
-        if let Some(schema) = schema {
-            ok["content"] = json!({ "application/json": { "schema": schema(g) } });
+        if let Some(content) = schema {
+            ok["content"] = content.describe(g);
         }
         if self.paged {
             ok["headers"] = json!({ "Link": { "$ref": "#/components/headers/Link" } });
