@@ -8,9 +8,9 @@
 pub mod accounts;
 pub mod demo;
 pub mod import;
-pub mod negotiation;
 mod reads;
 mod files;
+pub mod negotiation;
 
 pub use files::UploadError;
 

@@ -290,7 +290,7 @@ fn decode_cursor(cursor: &str) -> Option<String> {
 
 /// One page of `items` (kept in their order): those after the cursor's item, at most
 /// `limit`, with an RFC 8288 `Link` to the next page when there is more.
-fn page<T: serde::Serialize>(
+pub(crate) fn page<T: serde::Serialize>(
     items: &[T],
     key: impl Fn(&T) -> String,
     uri: &Uri,

@@ -26,6 +26,11 @@ fn schema_of<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
     g.subschema_for::<T>()
 }
 
+fn one_of<A: JsonSchema, B: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    let (a, b) = (g.subschema_for::<A>(), g.subschema_for::<B>());
+    schemars::json_schema!({ "oneOf": [a, b] })
+}
+
 /// Who may call an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Access {
@@ -235,6 +240,31 @@ impl Operation {
         self
     }
 
+    /// Takes a query parameter.
+    pub(crate) fn query(
+        mut self,
+        name: &'static str,
+        description: &'static str,
+        schema: Value,
+    ) -> Self {
+        self.query.push(Param {
+            name,
+            description: description.into(),
+            schema,
+        });
+        self
+    }
+
+    /// Answers `status` with JSON of type `A` or of type `B`.
+    pub(crate) fn returns_one_of<A: JsonSchema, B: JsonSchema>(
+        mut self,
+        status: u16,
+        description: &'static str,
+    ) -> Self {
+        self.ok = (status, description, Some(Content::Json(one_of::<A, B>)));
+        self
+    }
+
     /// Other problems it may answer, by stable code.
     pub(crate) fn problems(mut self, codes: &[&'static str]) -> Self {
         self.problems.extend_from_slice(codes);
@@ -363,6 +393,7 @@ fn problem_response(status: u16, codes: &[&str]) -> Value {
 /// Every operation of the API, in the order the document lists them.
 pub(crate) fn operations() -> Vec<Operation> {
     let mut all = crate::api::operations();
+    all.extend(crate::negotiation::operations());
     all.extend(crate::session::operations());
     all
 }

@@ -112,6 +112,11 @@ pub(crate) const CODES: &[(&str, StatusCode, &str)] = &[
         "Unsupported media type",
     ),
     (
+        "unsupported_file_type",
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "Unsupported file type",
+    ),
+    (
         "invalid_field",
         StatusCode::UNPROCESSABLE_ENTITY,
         "Invalid input",
@@ -130,6 +135,11 @@ pub(crate) const CODES: &[(&str, StatusCode, &str)] = &[
         "corrupt_state",
         StatusCode::INTERNAL_SERVER_ERROR,
         "Corrupt state",
+    ),
+    (
+        "internal",
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal error",
     ),
     (
         "store_unavailable",
@@ -240,6 +250,41 @@ impl From<AppError> for Problem {
                     "the store could not complete the request; nothing was written",
                 )
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_domain_refusal_answers_a_listed_code_with_its_listed_status() {
+        let refusals = [
+            DomainError::invalid("f", "r"),
+            DomainError::NotFound {
+                kind: "k".into(),
+                id: "i".into(),
+            },
+            DomainError::AlreadyExists {
+                kind: "k".into(),
+                id: "i".into(),
+            },
+            DomainError::Forbidden { reason: "r".into() },
+            DomainError::CorruptState {
+                kind: "k".into(),
+                id: "i".into(),
+                detail: "d".into(),
+            },
+        ];
+        for e in refusals {
+            let p = Problem::from(e);
+            assert_eq!(
+                status_of(p.code).map(|s| s.as_u16()),
+                Some(p.status),
+                "{}",
+                p.code
+            );
         }
     }
 }
