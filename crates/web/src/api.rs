@@ -258,24 +258,11 @@ fn list_query(raw: Option<&str>, allowed: &[&str]) -> Result<ListQuery, Problem>
 }
 
 fn serde_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, Problem> {
-    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(
-        &format!("/?{raw}").parse().map_err(|_| {
-            Problem::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query",
-                "Invalid query",
-                "the query string is not valid",
-            )
-        })?,
-    )
-    .map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "Invalid query",
-            e.body_text(),
-        )
-    })?;
+    let uri = format!("/?{raw}")
+        .parse()
+        .map_err(|_| Problem::invalid_query("the query string is not valid"))?;
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .map_err(|e| Problem::invalid_query(e.body_text()))?;
     Ok(pairs)
 }
 
@@ -314,17 +301,25 @@ pub(crate) fn page<T: serde::Serialize>(
     if start + limit < items.len()
         && let Some(last) = shown.last()
     {
-        let next = format!(
-            "<{}{}?limit={limit}&cursor={}>; rel=\"next\"",
-            crate::openapi::PREFIX,
-            uri.path(),
-            encode_cursor(&key(last))
+        link_next(
+            &mut res,
+            uri,
+            &format!("limit={limit}&cursor={}", encode_cursor(&key(last))),
         );
-        if let Ok(v) = HeaderValue::from_str(&next) {
-            res.headers_mut().insert(header::LINK, v);
-        }
     }
     Ok(res)
+}
+
+/// Names the next page (`query` on the same path) in an RFC 8288 `Link` header.
+fn link_next(res: &mut Response, uri: &Uri, query: &str) {
+    let next = format!(
+        "<{}{}?{query}>; rel=\"next\"",
+        crate::openapi::PREFIX,
+        uri.path()
+    );
+    if let Ok(v) = HeaderValue::from_str(&next) {
+        res.headers_mut().insert(header::LINK, v);
+    }
 }
 
 async fn conferences(
@@ -512,16 +507,11 @@ async fn events(
     if let Some(last) = events.last()
         && last.seq < head.seq
     {
-        let next = format!(
-            "<{}{}?after={}&limit={}>; rel=\"next\"",
-            crate::openapi::PREFIX,
-            uri.path(),
-            last.seq,
-            q.limit
+        link_next(
+            &mut res,
+            &uri,
+            &format!("after={}&limit={}", last.seq, q.limit),
         );
-        if let Ok(v) = HeaderValue::from_str(&next) {
-            res.headers_mut().insert(header::LINK, v);
-        }
     }
     Ok(res)
 }

@@ -5,7 +5,7 @@
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::Uri;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
@@ -112,14 +112,7 @@ async fn draft(
     query: Result<Query<AsOf>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    let Query(q) = query.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "Invalid query",
-            e.body_text(),
-        )
-    })?;
+    let Query(q) = query.map_err(|e| Problem::invalid_query(e.body_text()))?;
     let seq = match (&q.as_of, &q.at) {
         (None, None) => return found_or_404(s.app.draft(&who, &id).await?, "draft", &id),
         (Some(_), Some(_)) => return Err(invalid("as_of", "give as_of or at, not both")),

@@ -66,6 +66,16 @@ impl Problem {
         }
     }
 
+    /// The query string is malformed or names an unknown parameter.
+    pub fn invalid_query(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "invalid_query",
+            "Invalid query",
+            detail,
+        )
+    }
+
     /// The resource does not exist (or is not visible to the reader).
     pub fn not_found(what: &str) -> Self {
         Self::new(
