@@ -10,6 +10,7 @@ pub mod demo;
 pub mod import;
 mod reads;
 mod files;
+pub mod import;
 pub mod negotiation;
 
 pub use files::UploadError;

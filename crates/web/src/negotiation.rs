@@ -4,8 +4,8 @@
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::Uri;
 use axum::http::HeaderMap;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
