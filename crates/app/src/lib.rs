@@ -7,11 +7,10 @@
 
 pub mod accounts;
 pub mod demo;
-pub mod import;
-mod reads;
 mod files;
 pub mod import;
 pub mod negotiation;
+mod reads;
 
 pub use files::UploadError;
 

@@ -33,3 +33,21 @@ impl JsonSchema for IsoDate {
         true
     }
 }
+
+/// A point in time as the API writes it: RFC 3339 with its offset.
+#[derive(Debug)]
+pub struct IsoDateTime;
+
+impl JsonSchema for IsoDateTime {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "IsoDateTime".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({ "type": "string", "format": "date-time" })
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+}
