@@ -37,7 +37,7 @@ pub struct NewAccount {
 }
 
 /// An account as shown to its holder and to the secretariat (no secrets).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct AccountView {
     /// Its id.
     pub id: String,

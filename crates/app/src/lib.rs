@@ -7,9 +7,12 @@
 
 pub mod accounts;
 pub mod demo;
+mod files;
 pub mod import;
 pub mod negotiation;
 mod reads;
+
+pub use files::UploadError;
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -72,7 +75,7 @@ fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
 }
 
 /// A report a group owes, and whether it is overdue.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct ReportingStatus {
     /// The group that owes it.
     pub group: plenary_domain::model::GroupId,
@@ -83,6 +86,7 @@ pub struct ReportingStatus {
     /// What is to be reported.
     pub subject: String,
     /// When it is due.
+    #[schemars(with = "plenary_domain::schema::IsoDate")]
     pub due_on: time::Date,
     /// Whether the due date has passed without the report.
     pub overdue: bool,
@@ -91,7 +95,7 @@ pub struct ReportingStatus {
 }
 
 /// One row of a group's rights matrix.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RightsRow {
     /// The participant category.
     pub category: ParticipantCategory,
@@ -138,6 +142,8 @@ pub struct App {
     /// Set once a follower publishes every appended event (from any app server) in seq
     /// order; `execute` then leaves publishing to it.
     followed: Arc<std::sync::atomic::AtomicBool>,
+    /// Where language versions' files are kept (content addressed by SHA-256).
+    files: Option<Arc<dyn object_store::ObjectStore>>,
 }
 
 impl App {
@@ -148,7 +154,16 @@ impl App {
             store,
             live,
             followed: Arc::default(),
+            files: None,
         }
+    }
+
+    /// The application with an object store for documents' files (a local directory, or
+    /// an S3-compatible store).
+    #[must_use]
+    pub fn with_files(mut self, files: Arc<dyn object_store::ObjectStore>) -> Self {
+        self.files = Some(files);
+        self
     }
 
     /// The store (for verification and maintenance commands).
@@ -229,13 +244,23 @@ impl App {
     /// [`AppError::Domain`] when refused (nothing written), [`AppError::Store`] when the
     /// store fails (nothing written).
     pub async fn execute(&self, actor: &Actor, command: Command) -> Result<Vec<RecordedEvent>> {
+        self.execute_on(actor, command, today()).await
+    }
+
+    /// As [`App::execute`], deciding as on `today` (the events carry the real time).
+    async fn execute_on(
+        &self,
+        actor: &Actor,
+        command: Command,
+        today: time::Date,
+    ) -> Result<Vec<RecordedEvent>> {
         access::authorize(actor, &command)?;
         let reads = command::reads(&command);
         let at = Timestamp::new(time::OffsetDateTime::now_utc());
         let events = self
             .store
             .record(&actor.id, at, &reads, &|docs| {
-                command::decide_as(actor, &command, docs, at.get().date())
+                command::decide_as(actor, &command, docs, today)
             })
             .await?;
         self.publish(&events);
@@ -575,6 +600,54 @@ impl App {
     /// A storage failure.
     pub async fn delegations(&self, _reader: &Actor, conference: &str) -> Result<Vec<Delegation>> {
         self.list(DocKind::Delegation, Some(conference)).await
+    }
+
+    /// Records, as the system, that the restriction of every document whose review date
+    /// has come by `today` without a renewal has lapsed, so the register and the log show
+    /// it. Returns the documents recorded. A document another server recorded meanwhile is
+    /// skipped; one failure does not stop the others.
+    ///
+    /// # Errors
+    /// A storage failure while listing the documents.
+    pub async fn record_lapsed_restrictions(&self, today: time::Date) -> Result<Vec<String>> {
+        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        let mut recorded = Vec::new();
+        for d in documents {
+            let lapsed = d.restriction.as_ref().is_some_and(|r| !r.holds_on(today));
+            if !lapsed {
+                continue;
+            }
+            let command = Command::RecordLapsedRestriction {
+                document: d.id.clone(),
+            };
+            match self.execute_on(&Actor::system(), command, today).await {
+                Ok(_) => recorded.push(d.id),
+                Err(e) => {
+                    tracing::warn!(document = %d.id, error = %e, "recording a lapsed restriction")
+                }
+            }
+        }
+        Ok(recorded)
+    }
+
+    /// Runs [`App::record_lapsed_restrictions`] now and then every `every`, for as long as
+    /// the process lives (`plenary serve` and `demo` start it).
+    pub fn spawn_lapse_recorder(&self, every: std::time::Duration) -> tokio::task::JoinHandle<()> {
+        let app = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                match app.record_lapsed_restrictions(today()).await {
+                    Ok(docs) if !docs.is_empty() => {
+                        tracing::info!(?docs, "recorded lapsed restrictions");
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "looking for lapsed restrictions"),
+                }
+            }
+        })
     }
 
     /// The head of the chain.

@@ -12,7 +12,7 @@ use plenary_domain::projection::DocKind;
 use crate::{App, Result, today};
 
 /// What a draft looks like at a point of the record.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct DraftAsOf {
     /// The draft.
     pub draft: String,

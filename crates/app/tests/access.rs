@@ -312,3 +312,65 @@ async fn observers_may_speak_in_committee_5_but_never_vote() {
             .any(|d| d.credentials == plenary_domain::rights::CredentialsStatus::Pending)
     );
 }
+
+#[tokio::test]
+async fn a_restriction_past_its_review_date_is_recorded_as_lapsed_on_the_register_and_the_log() {
+    let (app, _dir) = fresh_app().await;
+    demo::load(&app).await.unwrap();
+    let mut r = restriction(false);
+    r.review_on = today() + time::Duration::days(1);
+    let submitted = app
+        .execute(
+            &Actor::system(),
+            submission(
+                "Seating plan with home addresses",
+                "Lapse marker text",
+                Some(r.clone()),
+            ),
+        )
+        .await
+        .unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&submitted[0].payload).unwrap();
+    let id = payload["id"].as_str().unwrap().to_owned();
+    // Before its review date, nothing lapses.
+    let early = app.record_lapsed_restrictions(today()).await.unwrap();
+    assert!(!early.contains(&id), "{early:?}");
+    let anonymous = Actor::anonymous();
+    assert!(
+        !public_surfaces(&app, &anonymous)
+            .await
+            .contains("Lapse marker text")
+    );
+    // On its review date (an injected "today"), the lapse is recorded.
+    let lapsed = app.record_lapsed_restrictions(r.review_on).await.unwrap();
+    assert!(lapsed.contains(&id), "{lapsed:?}");
+    let register = app.restriction_register(demo::CONFERENCE).await.unwrap();
+    let entry = register.iter().find(|d| d.id == id).unwrap();
+    assert!(entry.restriction.is_none());
+    assert_eq!(entry.restriction_history.last(), Some(&r));
+    assert_eq!(entry.declassified_on, Some(r.review_on));
+    let lapse = app
+        .events(&anonymous, 0, 1000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|e| {
+            e.kind == "document.declassified"
+                && e.payload
+                    .as_ref()
+                    .is_some_and(|p| p["document"] == id.as_str())
+        })
+        .unwrap();
+    assert_eq!(
+        lapse.payload.unwrap()["declassification"]["by"],
+        "review_date_reached"
+    );
+    assert_eq!(lapse.actor, "system");
+    // Recorded once: a second pass finds nothing more to record.
+    assert!(
+        app.record_lapsed_restrictions(r.review_on)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

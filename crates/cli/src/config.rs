@@ -20,6 +20,12 @@ pub struct FileConfig {
     pub log: Option<String>,
     /// Bearer token granting the secretariat role on the API.
     pub admin_token: Option<String>,
+    /// Directory of documents' files (default: `files` in the data directory).
+    pub files_dir: Option<PathBuf>,
+    /// S3 bucket of documents' files (needs the `s3` feature).
+    pub s3_bucket: Option<String>,
+    /// Largest file of a language version, in bytes.
+    pub max_file_bytes: Option<usize>,
 }
 
 impl FileConfig {
@@ -73,6 +79,36 @@ pub fn target(
     }
 }
 
+/// Where documents' files are kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Files {
+    /// A local directory.
+    Local(PathBuf),
+    /// An S3-compatible bucket.
+    S3(String),
+    /// Nowhere: uploads are refused (PostgreSQL without a files directory or bucket).
+    None,
+}
+
+/// Chooses the file store: flags (or environment), then the file, then `files` in the
+/// SQLite data directory.
+pub fn files(
+    files_dir: Option<PathBuf>,
+    s3_bucket: Option<String>,
+    target: &Target,
+    file: &FileConfig,
+) -> anyhow::Result<Files> {
+    let dir = files_dir.or_else(|| file.files_dir.clone());
+    let bucket = s3_bucket.or_else(|| file.s3_bucket.clone());
+    Ok(match (dir, bucket, target) {
+        (Some(_), Some(_), _) => bail!("give either a files directory or an S3 bucket, not both"),
+        (Some(dir), None, _) => Files::Local(dir),
+        (None, Some(bucket), _) => Files::S3(bucket),
+        (None, None, Target::Sqlite(data)) => Files::Local(data.join("files")),
+        (None, None, Target::Postgres(_)) => Files::None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -97,6 +133,23 @@ mod tests {
     fn a_non_postgres_url_is_refused_with_a_hint() {
         let err = target(None, Some("mysql://x".into()), &FileConfig::default()).unwrap_err();
         assert!(err.to_string().contains("postgres://"));
+    }
+
+    #[test]
+    fn files_default_to_the_data_directory_and_flags_win() {
+        let file = FileConfig::default();
+        let sqlite = Target::Sqlite("data".into());
+        assert_eq!(
+            files(None, None, &sqlite, &file).unwrap(),
+            Files::Local("data/files".into())
+        );
+        assert_eq!(
+            files(Some("elsewhere".into()), None, &sqlite, &file).unwrap(),
+            Files::Local("elsewhere".into())
+        );
+        let pg = Target::Postgres("postgres://x".into());
+        assert_eq!(files(None, None, &pg, &file).unwrap(), Files::None);
+        assert!(files(Some("d".into()), Some("b".into()), &pg, &file).is_err());
     }
 
     #[test]

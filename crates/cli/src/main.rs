@@ -200,6 +200,58 @@ struct HttpArgs {
     /// X-Forwarded-Proto).
     #[arg(long, env = "PLENARY_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Directory of documents' files [default: `files` in the data directory].
+    #[arg(long, env = "PLENARY_FILES_DIR", value_name = "DIR")]
+    files_dir: Option<PathBuf>,
+    /// S3 bucket of documents' files, instead of a directory (needs a build with the `s3`
+    /// feature; credentials, region and endpoint come from the AWS_* variables).
+    #[arg(long, env = "PLENARY_S3_BUCKET", value_name = "BUCKET")]
+    s3_bucket: Option<String>,
+    /// Largest file of a language version, in bytes [default: 32 MiB].
+    #[arg(long, env = "PLENARY_MAX_FILE_BYTES", value_name = "BYTES")]
+    max_file_bytes: Option<usize>,
+}
+
+/// The application with its file store.
+fn with_files(
+    app: App,
+    http: &HttpArgs,
+    target: &Target,
+    file: &FileConfig,
+) -> anyhow::Result<App> {
+    let files = config::files(http.files_dir.clone(), http.s3_bucket.clone(), target, file)?;
+    let store: Arc<dyn object_store::ObjectStore> = match files {
+        config::Files::Local(dir) => {
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create the files directory {}", dir.display()))?;
+            Arc::new(
+                object_store::local::LocalFileSystem::new_with_prefix(&dir)
+                    .with_context(|| format!("files directory {}", dir.display()))?,
+            )
+        }
+        config::Files::S3(bucket) => s3(&bucket)?,
+        config::Files::None => {
+            tracing::warn!("no files directory or S3 bucket: file uploads are refused");
+            return Ok(app);
+        }
+    };
+    Ok(app.with_files(store))
+}
+
+#[cfg(feature = "s3")]
+fn s3(bucket: &str) -> anyhow::Result<Arc<dyn object_store::ObjectStore>> {
+    let s3 = object_store::aws::AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .build()
+        .with_context(|| format!("S3 bucket {bucket}"))?;
+    Ok(Arc::new(s3))
+}
+
+#[cfg(not(feature = "s3"))]
+fn s3(bucket: &str) -> anyhow::Result<Arc<dyn object_store::ObjectStore>> {
+    bail!(
+        "S3 bucket {bucket}: this plenary was built without the `s3` feature (cargo build --features s3)"
+    )
 }
 
 #[derive(Args, Debug)]
@@ -260,7 +312,7 @@ async fn run(command: Command, file: &FileConfig) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => {
             let target = config::target(a.store.data_dir, a.store.database_url, file)?;
             let store = open(&target, true).await?;
-            let app = App::new(store);
+            let app = with_files(App::new(store), &a.http, &target, file)?;
             if app.follow_shared_log().await? {
                 tracing::info!("following the shared log: live updates cross app servers");
             }
@@ -351,8 +403,9 @@ async fn demo(a: DemoArgs, file: &FileConfig) -> anyhow::Result<ExitCode> {
             (t.path().to_owned(), Some(t))
         }
     };
-    let store = open(&Target::Sqlite(dir.clone()), true).await?;
-    let app = App::new(store);
+    let target = Target::Sqlite(dir.clone());
+    let store = open(&target, true).await?;
+    let app = with_files(App::new(store), &a.http, &target, file)?;
     let head = app.head().await?;
     if head.seq == 0 {
         let started = Instant::now();
@@ -381,7 +434,12 @@ async fn demo(a: DemoArgs, file: &FileConfig) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// How often the server looks for restrictions whose review date has come.
+const LAPSE_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(3600);
+
 async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<()> {
+    // At start and then hourly: a lapsed restriction shows on the register and the log.
+    let _lapses = app.spawn_lapse_recorder(LAPSE_CHECK_EVERY);
     let listen = http
         .listen
         .clone()
@@ -396,6 +454,7 @@ async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<(
             .clone()
             .or_else(|| file.admin_token.clone()),
         secure_cookies: http.secure_cookies,
+        max_file_bytes: http.max_file_bytes.or(file.max_file_bytes),
     };
     let router = plenary_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(addr)

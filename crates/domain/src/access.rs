@@ -13,7 +13,7 @@ use crate::error::DomainError;
 use crate::event::Visibility;
 
 /// A role an account holds.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "role")]
 pub enum Role {
     /// Staff of the secretariat: sets up conferences, groups and members, records texts.
@@ -38,7 +38,7 @@ pub enum Role {
 }
 
 /// Who acts or reads.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Actor {
     /// The id written on the log (`system`, `anonymous`, or an account id).
     pub id: String,
@@ -93,7 +93,8 @@ pub fn authorize(actor: &Actor, command: &Command) -> Result<(), DomainError> {
         | Command::RecordVotes(_)
         | Command::RecordTranslation(_)
         | Command::RecordImportedFile(_)
-        | Command::ScheduleMeeting(_) => true,
+        | Command::ScheduleMeeting(_)
+        | Command::AttachFile { .. } => true,
         // The negotiation's rights depend on the state (the sponsor's delegation and
         // credentials, the chair of the draft's group): `command::decide_as` checks them.
         Command::SubmitProposal(_)
@@ -186,7 +187,7 @@ pub fn document_view(actor: &Actor, document: &Document, today: Date) -> Documen
 /// An event as a reader may see it: its place in the chain always, its payload only when
 /// the reader may read it (otherwise only the payload's SHA-256, which is enough to
 /// verify the chain and to check the payload once it is declassified).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct EventView {
     /// Position in the log.
     pub seq: i64,

@@ -15,7 +15,7 @@ use crate::event::RecordedEvent;
 pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 /// The end of the chain: the last event's seq and hash (seq 0 and [`GENESIS_HASH`] when empty).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Head {
     /// The last seq (0 for an empty log).
     pub seq: i64,

@@ -29,7 +29,7 @@ pub const MAX_NAME_CHARS: usize = 500;
 pub const MAX_TEXT_BYTES: usize = 2 * 1024 * 1024;
 
 /// A request to change the state of the conference world.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "command", content = "input", rename_all = "snake_case")]
 pub enum Command {
     /// Establish a body.
@@ -242,6 +242,16 @@ pub enum Command {
     RecordImportedFile(ImportedFile),
     /// Schedule a meeting of a group.
     ScheduleMeeting(crate::meetings::Meeting),
+    /// Attach a stored file to a language version of a document (the file is in the
+    /// object store already, keyed by its SHA-256).
+    AttachFile {
+        /// The document.
+        document: String,
+        /// The language version.
+        language: crate::model::Language,
+        /// The stored file.
+        file: crate::documents::FileRef,
+    },
 }
 
 impl Command {
@@ -282,6 +292,7 @@ impl Command {
             Self::RecordTranslation(_) => "record_translation",
             Self::RecordImportedFile(_) => "record_imported_file",
             Self::ScheduleMeeting(_) => "schedule_meeting",
+            Self::AttachFile { .. } => "attach_file",
         }
     }
 }
@@ -405,6 +416,7 @@ pub fn reads(command: &Command) -> Vec<DocKey> {
         Command::RecordTranslation(t) => vec![DocKey::new(K::Translation, t.key())],
         Command::RecordImportedFile(f) => vec![DocKey::new(K::ImportedFile, f.sha256.as_str())],
         Command::ScheduleMeeting(m) => crate::meetings::reads(m),
+        Command::AttachFile { document, .. } => vec![DocKey::new(K::Document, document.as_str())],
     }
 }
 
@@ -861,6 +873,28 @@ pub fn decide_as(
             Change::FileImported(f.clone())
         }
         Command::ScheduleMeeting(m) => crate::meetings::schedule(m, docs)?,
+        Command::AttachFile {
+            document,
+            language,
+            file,
+        } => {
+            let d = document_of(docs, document)?;
+            if !d.versions.iter().any(|v| v.language == *language) {
+                return Err(DomainError::invalid(
+                    "language",
+                    format!("{} has no version in this language", d.symbol),
+                ));
+            }
+            file.check()?;
+            return Ok(vec![PendingEvent {
+                change: Change::FileAttached {
+                    document: document.clone(),
+                    language: *language,
+                    file: file.clone(),
+                },
+                visibility: Visibility::Restricted(scope_of(document)),
+            }]);
+        }
     };
     Ok(vec![PendingEvent::public(change)])
 }

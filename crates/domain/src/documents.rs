@@ -9,7 +9,19 @@ use crate::model::{ConferenceId, GroupId, Language, MemberId};
 
 /// The few reasons for which a document may be withheld from the public. Anything else is
 /// public. (docs/ACCESS.md explains each.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RestrictionReason {
     /// It identifies individuals and disclosure would infringe their privacy.
@@ -52,7 +64,7 @@ pub const MIN_JUSTIFICATION_CHARS: usize = 30;
 pub const MAX_REVIEW_DAYS: i64 = 366;
 
 /// A decision to withhold a document's content (and, where needed, its title).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Restriction {
     /// One of the fixed reasons.
@@ -62,9 +74,11 @@ pub struct Restriction {
     /// Who decided (an office or a person and their function).
     pub decided_by: String,
     /// When it was decided.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub decided_on: Date,
     /// When it must be reviewed; on that day the document becomes public unless the
     /// restriction is renewed with a new justification.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub review_on: Date,
     /// Whether the title is withheld too (the symbol, kind, dates and reason never are).
     #[serde(default)]
@@ -115,7 +129,19 @@ impl Restriction {
 }
 
 /// The numbering series of a conference's documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Series {
     /// Main documents: contributions, reports, outputs ("PP14/64").
@@ -127,7 +153,7 @@ pub enum Series {
 }
 
 /// The kind of a document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
     /// A contribution (proposals) from members.
@@ -147,7 +173,7 @@ pub enum DocumentKind {
 }
 
 /// How a document relates to an earlier one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "relation")]
 pub enum Relation {
     /// Adds to the earlier document.
@@ -168,7 +194,7 @@ pub enum Relation {
 }
 
 /// A stored file of a language version.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FileRef {
     /// Where it is in the object store.
@@ -181,8 +207,105 @@ pub struct FileRef {
     pub sha256: String,
 }
 
+/// The media types a language version's file may have: PDF, Word (DOCX), OpenDocument
+/// text (ODT), HTML and plain text (UTF-8). Each is recognized by its bytes
+/// ([`sniff_media_type`]), never by a declared type alone.
+pub const FILE_MEDIA_TYPES: &[&str] = &[
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.oasis.opendocument.text",
+    "text/html",
+    "text/plain",
+];
+
+/// Recognizes an allowed file type by its first bytes (magic numbers and, for the ZIP
+/// based formats, the entries that name them); `None` when the bytes are none of
+/// [`FILE_MEDIA_TYPES`].
+pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
+    fn contains(hay: &[u8], needle: &[u8]) -> bool {
+        hay.windows(needle.len()).any(|w| w == needle)
+    }
+    if bytes.starts_with(b"%PDF-") {
+        return Some("application/pdf");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // ODF puts an uncompressed `mimetype` entry first; OOXML has [Content_Types].xml
+        // and its parts under word/.
+        if bytes.get(30..).is_some_and(|rest| {
+            rest.starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text")
+        }) {
+            return Some("application/vnd.oasis.opendocument.text");
+        }
+        if contains(bytes, b"[Content_Types].xml") && contains(bytes, b"word/") {
+            return Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        }
+        return None;
+    }
+    let text = std::str::from_utf8(bytes).ok()?;
+    if text.is_empty()
+        || text
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+    {
+        return None;
+    }
+    let head = text
+        .trim_start_matches('\u{feff}')
+        .trim_start()
+        .get(..14)
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        Some("text/html")
+    } else {
+        Some("text/plain")
+    }
+}
+
+impl FileRef {
+    /// The object store key of a file with this SHA-256: files are content addressed.
+    pub fn key_for(sha256: &str) -> String {
+        format!("sha256/{sha256}")
+    }
+
+    /// Checks that the reference is well formed: an allowed media type, a non-empty size,
+    /// a SHA-256 in hex and the key that hash gives.
+    ///
+    /// # Errors
+    /// The first rule broken, naming the field.
+    pub fn check(&self) -> Result<(), DomainError> {
+        if !FILE_MEDIA_TYPES.contains(&self.media_type.as_str()) {
+            return Err(DomainError::invalid(
+                "file.media_type",
+                "is not an allowed type (PDF, DOCX, ODT, HTML, plain text)",
+            ));
+        }
+        if self.size == 0 {
+            return Err(DomainError::invalid("file.size", "must not be empty"));
+        }
+        let hex_ok = self.sha256.len() == 64
+            && self
+                .sha256
+                .chars()
+                .all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c));
+        if !hex_ok {
+            return Err(DomainError::invalid(
+                "file.sha256",
+                "must be 64 lowercase hex digits",
+            ));
+        }
+        if self.key != Self::key_for(&self.sha256) {
+            return Err(DomainError::invalid(
+                "file.key",
+                format!("must be {}", Self::key_for(&self.sha256)),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// One language version of a document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LanguageVersion {
     /// The language.
@@ -194,7 +317,7 @@ pub struct LanguageVersion {
 }
 
 /// A numbered document of a conference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Document {
     /// Its id, e.g. `pp-14.main-64`.
@@ -220,6 +343,7 @@ pub struct Document {
     /// Its language versions.
     pub versions: Vec<LanguageVersion>,
     /// The day it was submitted.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub submitted_on: Date,
     /// The restriction in force, if any.
     pub restriction: Option<Restriction>,
@@ -228,6 +352,7 @@ pub struct Document {
     pub restriction_history: Vec<Restriction>,
     /// When it was last declassified, if ever.
     #[serde(default)]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub declassified_on: Option<Date>,
     /// Its addenda, revisions and corrigenda (ids), in order.
     #[serde(default)]
@@ -252,7 +377,7 @@ pub fn scope_of(document_id: &str) -> String {
 }
 
 /// What a member submits: the secretariat numbers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Submission {
     /// The conference.
@@ -280,7 +405,7 @@ pub struct Submission {
 }
 
 /// How a restriction ended.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Declassification {
     /// Its review date came without a renewal.
@@ -328,6 +453,24 @@ mod tests {
         r.review_on = r.decided_on;
         assert!(r.check().is_err());
         assert!(restriction().check().is_ok());
+    }
+
+    #[test]
+    fn file_types_are_known_by_their_bytes_not_their_name() {
+        assert_eq!(sniff_media_type(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(sniff_media_type(b"<!DOCTYPE html><p>x"), Some("text/html"));
+        assert_eq!(sniff_media_type(b"Resolution 101\n"), Some("text/plain"));
+        let mut odt = b"PK\x03\x04".to_vec();
+        odt.resize(30, 0);
+        odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
+        assert_eq!(
+            sniff_media_type(&odt),
+            Some("application/vnd.oasis.opendocument.text")
+        );
+        assert_eq!(sniff_media_type(b"\x7fELF\x02\x01"), None);
+        assert_eq!(sniff_media_type(b"MZ\x90\x00"), None);
+        assert_eq!(sniff_media_type(b"PK\x03\x04 a plain zip"), None);
+        assert_eq!(sniff_media_type(b""), None);
     }
 
     #[test]

@@ -205,6 +205,17 @@ pub enum Change {
     /// A meeting of a group was scheduled.
     #[serde(rename = "meeting.scheduled")]
     MeetingScheduled(crate::meetings::Meeting),
+    /// A file was attached to a language version of a document. Its content follows the
+    /// document's restriction state, like the document's text.
+    #[serde(rename = "document.file_attached")]
+    FileAttached {
+        /// The document.
+        document: String,
+        /// The language version.
+        language: crate::model::Language,
+        /// The stored file.
+        file: crate::documents::FileRef,
+    },
 }
 
 impl Change {

@@ -21,6 +21,7 @@ pub mod negotiation;
 pub mod projection;
 pub mod records;
 pub mod rights;
+pub mod schema;
 pub mod search;
 
 pub use error::DomainError;

@@ -14,7 +14,7 @@ use crate::projection::{DocKey, DocKind, DocSet};
 pub const MAX_MEETING_HOURS: i64 = 24;
 
 /// A meeting of a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     /// Its id, e.g. `pp-14.com5.3` (the group's id and the meeting's number).
@@ -27,9 +27,11 @@ pub struct Meeting {
     pub title: String,
     /// When it starts, with the local offset of the venue (or UTC).
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "crate::schema::IsoDateTime")]
     pub starts_at: OffsetDateTime,
     /// When it is scheduled to end, with an offset.
     #[serde(with = "time::serde::rfc3339")]
+    #[schemars(with = "crate::schema::IsoDateTime")]
     pub ends_at: OffsetDateTime,
     /// Where it meets.
     pub room: String,

@@ -68,6 +68,20 @@ macro_rules! id_type {
             }
         }
 
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                crate::schema::id_schema()
+            }
+
+            fn inline_schema() -> bool {
+                true
+            }
+        }
+
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(&self.0)
@@ -102,7 +116,7 @@ id_type!(
 );
 
 /// An organisation whose conferences Plenary runs (ITU, a UN body, a standards body).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Body {
     /// Its id.
@@ -114,7 +128,19 @@ pub struct Body {
 }
 
 /// One of the six official languages of the UN system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Language {
     /// Arabic (A), written right to left.
     #[serde(rename = "ar")]
@@ -161,7 +187,7 @@ impl Language {
 }
 
 /// A conference of a body: a plenipotentiary conference, a council session, an assembly.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Conference {
     /// Its id.
@@ -177,8 +203,10 @@ pub struct Conference {
     /// The host country.
     pub country: String,
     /// First day.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub opens_on: Date,
     /// Last day.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub closes_on: Date,
     /// Official languages of the conference.
     pub languages: Vec<Language>,
@@ -200,7 +228,7 @@ impl Conference {
 }
 
 /// What kind of group this is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupKind {
     /// The plenary meeting of the conference.
@@ -216,7 +244,7 @@ pub enum GroupKind {
 }
 
 /// Whether the public may follow a group's meetings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GroupVisibility {
     /// Open to observers and webcast.
@@ -226,7 +254,7 @@ pub enum GroupVisibility {
 }
 
 /// A report a group owes another group by a date.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReportingDuty {
     /// The group the report goes to.
@@ -234,11 +262,12 @@ pub struct ReportingDuty {
     /// What is to be reported.
     pub subject: String,
     /// The date it is due.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub due_on: Date,
 }
 
 /// A group of a conference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
     /// Its id.
@@ -264,7 +293,7 @@ pub struct Group {
 }
 
 /// An ITU administrative region (used for Council elections and statistics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Region {
     /// Region A: the Americas.
     A,
@@ -279,7 +308,7 @@ pub enum Region {
 }
 
 /// The accreditation under which an observer organisation takes part.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Accreditation {
     /// Civil society accredited to the World Summit on the Information Society.
@@ -293,7 +322,7 @@ pub enum Accreditation {
 }
 
 /// How an organisation takes part in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "category")]
 pub enum MemberCategory {
     /// A member state, in a region.
@@ -315,7 +344,7 @@ pub enum MemberCategory {
 }
 
 /// An organisation that takes part in a body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     /// Its id (ISO 3166 alpha-3 in lower case for member states).
@@ -329,7 +358,7 @@ pub struct Member {
 }
 
 /// The kind of an instrument.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InstrumentKind {
     /// A resolution.
@@ -368,7 +397,7 @@ impl InstrumentKind {
 }
 
 /// A short reference to a revision, kept on its instrument.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RevisionRef {
     /// The revision's id.
     pub id: RevisionId,
@@ -377,7 +406,7 @@ pub struct RevisionRef {
 }
 
 /// An instrument of a body: a resolution, decision or recommendation, with its revisions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Instrument {
     /// Its id.
@@ -396,7 +425,7 @@ pub struct Instrument {
 }
 
 /// One revision of an instrument, with its full text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
     /// Its id.
@@ -410,6 +439,7 @@ pub struct Revision {
     /// The revision it replaced, if any.
     pub previous: Option<RevisionId>,
     /// The date of adoption, if known.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub adopted_on: Option<Date>,
     /// The full text in Plenary's notation (see docs/notation.md).
     pub text: String,
@@ -458,7 +488,7 @@ id_type!(
 );
 
 /// A member's delegation to a conference.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delegation {
     /// Its id.
@@ -472,7 +502,7 @@ pub struct Delegation {
 }
 
 /// The stakeholder type of a person on a delegation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StakeholderType {
     /// Government.
@@ -486,7 +516,7 @@ pub enum StakeholderType {
 }
 
 /// A person's role on a delegation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DelegateRole {
     /// Head of delegation.
@@ -500,7 +530,7 @@ pub enum DelegateRole {
 }
 
 /// Gender as the person declared it, if they chose to (for participation statistics).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Gender {
     /// Woman.
@@ -512,7 +542,7 @@ pub enum Gender {
 }
 
 /// A person on a delegation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Delegate {
     /// Its id.

@@ -284,7 +284,8 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
         }
         Change::DocumentRestricted { document, .. }
         | Change::RestrictionRenewed { document, .. }
-        | Change::DocumentDeclassified { document, .. } => {
+        | Change::DocumentDeclassified { document, .. }
+        | Change::FileAttached { document, .. } => {
             vec![DocKey::new(DocKind::Document, document.as_str())]
         }
         Change::ProposalSubmitted(_)
@@ -495,6 +496,19 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
         Change::MeetingScheduled(m) => {
             let parent = Some(m.conference.to_string());
             docs.put(DocKey::new(DocKind::Meeting, m.id.as_str()), parent, m, seq);
+        }
+        Change::FileAttached {
+            document,
+            language,
+            file,
+        } => {
+            let key = DocKey::new(DocKind::Document, document.as_str());
+            let mut d: Document = required(docs, &key)?;
+            for v in d.versions.iter_mut().filter(|v| v.language == *language) {
+                v.file = Some(file.clone());
+            }
+            let parent = Some(d.conference.to_string());
+            docs.put(key, parent, &d, seq);
         }
     }
     Ok(())

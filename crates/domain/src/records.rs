@@ -16,7 +16,7 @@ use crate::model::{BodyId, MemberId, RevisionId};
 
 /// A state as a source names it, and the member id it maps to (ISO 3166-1 alpha-3 in
 /// lower case), when it maps. A name that does not map is kept as written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StateRef {
     /// The name as written in the source (`BOLIVIA (PLURINATIONAL STATE OF)`).
@@ -27,7 +27,7 @@ pub struct StateRef {
 }
 
 /// A sponsor of a draft: an original sponsor, or one that joined later.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Sponsor {
     /// The state.
@@ -38,10 +38,11 @@ pub struct Sponsor {
 }
 
 /// One step of the document's workflow (AKN `<step>`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkflowStep {
     /// The day, when known (the UN writes `0001-01-01` when it is not).
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Date>,
     /// `draftResolution`, `draftResolutionAdditionalSponsors`, `recommendedForAdoption`,
     /// `adopted`, `notAdopted`, `veto`, …
@@ -55,7 +56,7 @@ pub struct WorkflowStep {
 }
 
 /// Votes cast, with the members listed when the source lists them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tally {
     /// Votes in favour.
@@ -76,7 +77,7 @@ pub struct Tally {
 }
 
 /// What was decided on the document.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Decision {
     /// Adopted without a vote (consensus, acclamation).
@@ -104,7 +105,7 @@ pub enum Decision {
 }
 
 /// Where an import came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Provenance {
     /// The source file's name (without its directory).
@@ -117,7 +118,7 @@ pub struct Provenance {
 }
 
 /// What an imported document says about itself, kept with its revision.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevisionRecord {
     /// The document symbol (`A/RES/77/211`, `S/2023/506`), when it has one.
@@ -136,6 +137,7 @@ pub struct RevisionRecord {
     pub frbr_expression: Option<String>,
     /// The date of the document (adoption, or issue for a draft).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Date>,
     /// The workflow steps, in order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -151,7 +153,7 @@ pub struct RevisionRecord {
 
 /// A recorded vote and sponsorship on a document, from a voting record (e.g. the UN
 /// Digital Library's), keyed by the document's symbol.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VoteRecord {
     /// The document symbol as the source writes it.
@@ -169,6 +171,7 @@ pub struct VoteRecord {
     pub meeting_record: Option<String>,
     /// The day of the vote.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Date>,
     /// How it was adopted, as written (`Without a vote`, `By a recorded vote`,
     /// `Adopted 14-0-1, 9586th meeting`).
@@ -190,7 +193,7 @@ pub struct VoteRecord {
 
 /// A file imported whole, keyed by its SHA-256: importing the same bytes again is
 /// recognised and refused before anything is written.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ImportedFile {
     /// The file's name and SHA-256.
@@ -212,7 +215,7 @@ pub struct ImportedFile {
 
 /// Another language's text of a document (its AKN expression in that language), keyed by
 /// symbol and language so that it attaches to the revision whichever is imported first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Translation {
     /// The document symbol.

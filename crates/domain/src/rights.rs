@@ -8,7 +8,19 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Accreditation, GroupId, GroupVisibility, MemberCategory};
 
 /// A right in a group.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Right {
     /// Be present at the group's meetings.
@@ -35,7 +47,19 @@ impl Right {
 }
 
 /// The categories of participant the rights matrix distinguishes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ParticipantCategory {
     /// A member state.
@@ -100,7 +124,7 @@ impl ParticipantCategory {
 }
 
 /// The state of a delegation's credentials, on which the right to vote depends.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialsStatus {
     /// Found in order by the Credentials Committee.
@@ -113,7 +137,7 @@ pub enum CredentialsStatus {
 
 /// A change to the default rights: grant or withdraw rights for a category, in one group
 /// or (with `group: None`) in every group of the conference. Later rules win.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RightsRule {
     /// The group, or every group when `None`.

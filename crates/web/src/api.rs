@@ -3,41 +3,96 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use axum::Json;
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use futures::Stream;
 use plenary_domain::access::{Actor, Role};
 use plenary_domain::command::Command;
-use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use crate::openapi::Operation;
 use crate::{Problem, WebState};
+use plenary_app::UploadError;
+use plenary_domain::documents::FILE_MEDIA_TYPES;
+use plenary_domain::model::Language;
 
-pub(crate) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/conferences", get(conferences))
-        .route("/conferences/{id}", get(conference))
-        .route("/conferences/{id}/groups", get(groups))
-        .route("/bodies/{id}/members", get(members))
-        .route("/bodies/{id}/instruments", get(instruments))
-        .route("/revisions/{id}", get(revision))
-        .route("/conferences/{id}/documents", get(documents))
-        .route("/conferences/{id}/restriction-register", get(register))
-        .route("/conferences/{id}/delegations", get(delegations))
-        .route("/conferences/{id}/reporting", get(reporting))
-        .route("/documents/{id}", get(document))
-        .route("/groups/{id}", get(group))
-        .route("/groups/{id}/rights", get(group_rights))
-        .route("/events", get(events))
-        .route("/events/live", get(live))
-        .route("/chain/head", get(head))
-        .route("/commands", post(command))
-        .route("/revisions/{id}/record", get(revision_record))
+/// The record's routes under `/api/v1`, served and described from this one table.
+pub(crate) fn operations() -> Vec<Operation> {
+    use plenary_app::{ReportingStatus, RightsRow};
+    use plenary_domain::access::EventView;
+    use plenary_domain::chain::Head;
+    use plenary_domain::documents::{Document, FileRef};
+    use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
+    vec![
+        Operation::get("/conferences", "listConferences", "Every conference, latest first.", conferences)
+            .pages::<Conference>("Conferences"),
+        Operation::get("/conferences/{id}", "getConference", "One conference.", conference)
+            .returns::<Conference>(200, "The conference")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/groups", "listGroups", "The groups of a conference.", groups)
+            .pages::<Group>("Groups, by id")
+            .problems(&["not_found"]),
+        Operation::get("/bodies/{id}/members", "listMembers", "The members of a body.", members)
+            .pages::<Member>("Members, by id"),
+        Operation::get("/bodies/{id}/instruments", "listInstruments", "The instruments of a body.", instruments)
+            .pages::<Instrument>("Instruments, by id"),
+        Operation::get("/revisions/{id}", "getRevision", "One revision of an instrument, with its text.", revision)
+            .returns::<Revision>(200, "The revision")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/documents", "listDocuments", "The documents of a conference, as the reader may see them.", documents)
+            .pages::<Document>("Documents, by id; restricted content withheld from readers without access")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/restriction-register", "listRestrictions", "The restriction register: every document that is or was restricted, with reason, justification, who decided and review date (never content).", register)
+            .pages::<Document>("Register entries, by document id")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/delegations", "listDelegations", "The delegations to a conference.", delegations)
+            .pages::<Delegation>("Delegations, by id")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/reporting", "listReportingDuties", "The reports groups owe, and whether they are overdue.", reporting)
+            .pages::<ReportingStatus>("Reporting duties, by group id")
+            .problems(&["not_found"]),
+        Operation::get("/documents/{id}", "getDocument", "One document, as the reader may see it.", document)
+            .returns::<Document>(200, "The document")
+            .problems(&["not_found"]),
+        Operation::get("/groups/{id}", "getGroup", "One group.", group)
+            .returns::<Group>(200, "The group")
+            .problems(&["not_found"]),
+        Operation::get("/groups/{id}/rights", "getRightsMatrix", "The rights matrix of a group: each participant category's rights there.", group_rights)
+            .pages::<RightsRow>("One row per participant category")
+            .problems(&["not_found"]),
+        Operation::get("/events", "listEvents", "The public log, in seq order: every event's place and hashes; its payload when the reader may see it.", events)
+            .tag("log")
+            .pages_the_log::<EventView>("Events"),
+        Operation::get("/events/live", "streamEvents", "Server-sent events: every event recorded from now on, as the reader may see it.", live)
+            .tag("log")
+            .returns_nothing(200, "A text/event-stream of events (id: seq, event: kind, data: the event as in /events)"),
+        Operation::get("/chain/head", "getChainHead", "The head of the chain: the last seq and hash.", head)
+            .tag("log")
+            .returns::<Head>(200, "The head"),
+        Operation::get("/revisions/{id}/record", "getRevisionRecord", "The record behind a revision: the imported document's record, its vote and its translations.", revision_record)
+            .returns::<plenary_app::import::RevisionRecordView>(200, "The revision's record")
+            .problems(&["not_found"]),
+        Operation::post("/documents/{id}/versions/{language}/file", "uploadFile", "Uploads the file of a language version (secretariat). Its type is recognized from its bytes; it is stored under its SHA-256 and recorded on the log.", upload_file)
+            .tag("record")
+            .writes()
+            .file_body(FILE_MEDIA_TYPES)
+            .returns::<FileRef>(201, "The stored file")
+            .problems(&["not_found", "invalid_field"]),
+        Operation::get("/documents/{id}/versions/{language}/file", "downloadFile", "The file of a language version, when the reader may read the document's content.", download_file)
+            .returns_file(FILE_MEDIA_TYPES, "The file")
+            .problems(&["not_found", "invalid_field"]),
+        Operation::post("/commands", "executeCommand", "Carries out one command; answers the events it recorded.", command)
+            .tag("commands")
+            .writes()
+            .json_body::<Command>()
+            .returns::<Vec<EventView>>(201, "The recorded events")
+            .problems(&["invalid_field", "not_found", "already_exists"]),
+    ]
 }
 
 /// The name of the session cookie.
@@ -138,9 +193,142 @@ pub(crate) fn found_or_404<T: serde::Serialize>(
     }
 }
 
-async fn conferences(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+/// The query of a list: `limit` and `cursor`.
+#[derive(Debug, Default)]
+pub(crate) struct ListQuery {
+    limit: u32,
+    cursor: Option<String>,
+    after: i64,
+}
+
+/// The default page size of every list.
+pub(crate) const DEFAULT_PAGE: u32 = 100;
+/// The largest page one request returns.
+pub(crate) const MAX_PAGE: u32 = 1000;
+
+/// Reads a list's query, naming the parameter at fault: `allowed` are the parameters the
+/// list takes (`limit` and `cursor`, or `after` and `limit` for the log).
+fn list_query(raw: Option<&str>, allowed: &[&str]) -> Result<ListQuery, Problem> {
+    let mut q = ListQuery {
+        limit: DEFAULT_PAGE,
+        ..ListQuery::default()
+    };
+    let pairs: Vec<(String, String)> = match raw {
+        Some(raw) => serde_urlencoded_pairs(raw)?,
+        None => Vec::new(),
+    };
+    for (name, value) in pairs {
+        if !allowed.contains(&name.as_str()) {
+            let mut p = Problem::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_query",
+                "Invalid query",
+                format!(
+                    "unknown parameter '{name}': this list takes {}",
+                    allowed.join(", ")
+                ),
+            );
+            p.field = Some(name);
+            return Err(p);
+        }
+        match name.as_str() {
+            "limit" => {
+                q.limit = value
+                    .parse()
+                    .ok()
+                    .filter(|l| (1..=MAX_PAGE).contains(l))
+                    .ok_or_else(|| {
+                        invalid(
+                            "limit",
+                            &format!("must be a whole number from 1 to {MAX_PAGE}"),
+                        )
+                    })?;
+            }
+            "after" => {
+                q.after = value
+                    .parse()
+                    .ok()
+                    .filter(|a| *a >= 0)
+                    .ok_or_else(|| invalid("after", "must be 0 or a seq of the log"))?;
+            }
+            _ => q.cursor = Some(value),
+        }
+    }
+    Ok(q)
+}
+
+fn serde_urlencoded_pairs(raw: &str) -> Result<Vec<(String, String)>, Problem> {
+    let uri = format!("/?{raw}")
+        .parse()
+        .map_err(|_| Problem::invalid_query("the query string is not valid"))?;
+    let Query(pairs) = Query::<Vec<(String, String)>>::try_from_uri(&uri)
+        .map_err(|e| Problem::invalid_query(e.body_text()))?;
+    Ok(pairs)
+}
+
+/// A cursor is the hex of the last item's key: opaque to clients, stable for us.
+fn encode_cursor(key: &str) -> String {
+    hex::encode(key)
+}
+
+fn decode_cursor(cursor: &str) -> Option<String> {
+    String::from_utf8(hex::decode(cursor).ok()?).ok()
+}
+
+/// One page of `items` (kept in their order): those after the cursor's item, at most
+/// `limit`, with an RFC 8288 `Link` to the next page when there is more.
+pub(crate) fn page<T: serde::Serialize>(
+    items: &[T],
+    key: impl Fn(&T) -> String,
+    uri: &Uri,
+) -> Result<Response, Problem> {
+    let q = list_query(uri.query(), &["limit", "cursor"])?;
+    let start = match &q.cursor {
+        None => 0,
+        Some(c) => {
+            let wanted = decode_cursor(c);
+            wanted
+                .and_then(|k| items.iter().position(|i| key(i) == k))
+                .ok_or_else(|| {
+                    invalid("cursor", "is not a cursor of this list: use the next link")
+                })?
+                + 1
+        }
+    };
+    let limit = q.limit as usize;
+    let shown: Vec<&T> = items.iter().skip(start).take(limit).collect();
+    let mut res = Json(&shown).into_response();
+    if start + limit < items.len()
+        && let Some(last) = shown.last()
+    {
+        link_next(
+            &mut res,
+            uri,
+            &format!("limit={limit}&cursor={}", encode_cursor(&key(last))),
+        );
+    }
+    Ok(res)
+}
+
+/// Names the next page (`query` on the same path) in an RFC 8288 `Link` header.
+fn link_next(res: &mut Response, uri: &Uri, query: &str) {
+    let next = format!(
+        "<{}{}?{query}>; rel=\"next\"",
+        crate::openapi::PREFIX,
+        uri.path()
+    );
+    if let Ok(v) = HeaderValue::from_str(&next) {
+        res.headers_mut().insert(header::LINK, v);
+    }
+}
+
+async fn conferences(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    uri: Uri,
+) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    Ok(Json(s.app.conferences(&who).await?).into_response())
+    page(&s.app.conferences(&who).await?, |c| c.id.to_string(), &uri)
 }
 
 async fn conference(
@@ -156,28 +344,35 @@ async fn groups(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.groups(&who, &id).await?).into_response())
+    page(&s.app.groups(&who, &id).await?, |g| g.id.to_string(), &uri)
 }
 
 async fn members(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    Ok(Json(s.app.members(&who, &id).await?).into_response())
+    page(&s.app.members(&who, &id).await?, |m| m.id.to_string(), &uri)
 }
 
 async fn instruments(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    Ok(Json(s.app.instruments(&who, &id).await?).into_response())
+    page(
+        &s.app.instruments(&who, &id).await?,
+        |i| i.id.to_string(),
+        &uri,
+    )
 }
 
 async fn revision(
@@ -215,40 +410,56 @@ async fn documents(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.documents(&who, &id).await?).into_response())
+    page(&s.app.documents(&who, &id).await?, |d| d.id.clone(), &uri)
 }
 
 async fn register(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.restriction_register(&id).await?).into_response())
+    page(
+        &s.app.restriction_register(&id).await?,
+        |d| d.id.clone(),
+        &uri,
+    )
 }
 
 async fn delegations(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.delegations(&who, &id).await?).into_response())
+    page(
+        &s.app.delegations(&who, &id).await?,
+        |d| d.id.to_string(),
+        &uri,
+    )
 }
 
 async fn reporting(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.reporting_duties(&who, &id).await?).into_response())
+    page(
+        &s.app.reporting_duties(&who, &id).await?,
+        |r| r.group.to_string(),
+        &uri,
+    )
 }
 
 async fn document(
@@ -273,51 +484,36 @@ async fn group_rights(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    Ok(Json(s.app.rights_matrix(&who, &id).await?).into_response())
+    page(
+        &s.app.rights_matrix(&who, &id).await?,
+        |r| format!("{:?}", r.category),
+        &uri,
+    )
 }
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Page {
-    #[serde(default)]
-    after: i64,
-    #[serde(default = "default_limit")]
-    limit: u32,
-}
-
-fn default_limit() -> u32 {
-    100
-}
-
-/// The largest page of events one request returns.
-const MAX_EVENTS_PAGE: u32 = 1000;
 
 async fn events(
     State(s): State<WebState>,
     headers: HeaderMap,
-    page: Result<Query<Page>, axum::extract::rejection::QueryRejection>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    let Query(page) = page.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "Invalid query",
-            e.body_text(),
-        )
-    })?;
-    if page.after < 0 {
-        return Err(invalid("after", "must be 0 or a seq of the log"));
+    let q = list_query(uri.query(), &["after", "limit"])?;
+    let events = s.app.events(&who, q.after, q.limit).await?;
+    let head = s.app.head().await?;
+    let mut res = Json(&events).into_response();
+    if let Some(last) = events.last()
+        && last.seq < head.seq
+    {
+        link_next(
+            &mut res,
+            &uri,
+            &format!("after={}&limit={}", last.seq, q.limit),
+        );
     }
-    if page.limit == 0 || page.limit > MAX_EVENTS_PAGE {
-        return Err(invalid(
-            "limit",
-            &format!("must be between 1 and {MAX_EVENTS_PAGE}"),
-        ));
-    }
-    Ok(Json(s.app.events(&who, page.after, page.limit).await?).into_response())
+    Ok(res)
 }
 
 async fn head(State(s): State<WebState>) -> Result<Response, Problem> {
@@ -371,9 +567,10 @@ pub(crate) fn invalid(field: &str, rule: &str) -> Problem {
 async fn command(
     State(s): State<WebState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
     let who = writer(&s, &headers).await?;
+    let body = body?;
     let command: Command = crate::session::json_body(&headers, &body)?;
     let events = s.app.execute(&who, command).await?;
     let mut views = Vec::with_capacity(events.len());
@@ -381,4 +578,94 @@ async fn command(
         views.push(s.app.event_view(&who, e).await?);
     }
     Ok((StatusCode::CREATED, Json(views)).into_response())
+}
+
+fn language(code: &str) -> Result<Language, Problem> {
+    serde_json::from_value(serde_json::Value::String(code.to_owned())).map_err(|_| {
+        invalid(
+            "language",
+            "must be one of the official language codes ar, zh, en, fr, ru, es",
+        )
+    })
+}
+
+/// Stores the body as the file of a language version.
+async fn upload_file(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, lang)): Path<(String, String)>,
+    body: axum::body::Body,
+) -> Result<Response, Problem> {
+    let who = writer(&s, &headers).await?;
+    let language = language(&lang)?;
+    let limit = s
+        .config
+        .max_file_bytes
+        .unwrap_or(crate::DEFAULT_MAX_FILE_BYTES);
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Payload too large",
+            format!("the file is over the limit of {limit} bytes"),
+        )
+    })?;
+    let declared = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|v| v != "application/octet-stream" && !v.is_empty());
+    match s
+        .app
+        .attach_file(&who, &id, language, declared.as_deref(), bytes.to_vec())
+        .await
+    {
+        Ok(file) => Ok((StatusCode::CREATED, Json(file)).into_response()),
+        Err(UploadError::UnsupportedType(detail)) => Err(Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_file_type",
+            "Unsupported file type",
+            detail,
+        )),
+        Err(UploadError::App(e)) => Err(e.into()),
+    }
+}
+
+/// The file of a language version, as an attachment that browsers will not run.
+async fn download_file(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path((id, lang)): Path<(String, String)>,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    let language = language(&lang)?;
+    let Some((file, bytes)) = s.app.file(&who, &id, language).await? else {
+        return Err(Problem::not_found(&format!(
+            "file of document '{id}' in '{lang}' that you may read"
+        )));
+    };
+    let disposition = format!("attachment; filename=\"{}-{lang}\"", id);
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&file.media_type) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox"),
+    );
+    Ok(res)
 }

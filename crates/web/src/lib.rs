@@ -7,6 +7,7 @@
 mod api;
 mod etag;
 mod negotiation;
+mod openapi;
 mod pages;
 mod problem;
 mod search;
@@ -21,6 +22,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use plenary_app::App;
 
+pub use openapi::document as openapi_document;
 pub use problem::Problem;
 
 /// The largest request body accepted, in bytes.
@@ -34,7 +36,13 @@ pub struct WebConfig {
     pub admin_token: Option<String>,
     /// Mark session cookies `Secure` even when no proxy says the request came over TLS.
     pub secure_cookies: bool,
+    /// The largest file a language version may have, in bytes (`None`:
+    /// [`DEFAULT_MAX_FILE_BYTES`]). Other requests keep [`MAX_BODY_BYTES`].
+    pub max_file_bytes: Option<usize>,
 }
+
+/// The default largest file of a language version, in bytes.
+pub const DEFAULT_MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
 /// Shared state of the handlers.
 #[derive(Debug, Clone)]
@@ -54,12 +62,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/readyz", get(readyz))
         .merge(pages::routes())
         .merge(search::routes())
-        .nest(
-            "/api/v1",
-            api::routes()
-                .merge(session::routes())
-                .merge(negotiation::routes()),
-        )
+        .route("/api/openapi.json", get(openapi::serve))
+        .nest(openapi::PREFIX, openapi::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             etag::conditional_get,

@@ -2,38 +2,79 @@
 //! proposals, drafts (now, as of an event or a time, every version), reports, group
 //! records, follow-ups, and the provenance (blame) of revisions.
 
+use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
+use axum::http::Uri;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
 use serde::Deserialize;
 
-use crate::api::{existing_conference, found_or_404, invalid, reader};
+use crate::api::{existing_conference, found_or_404, invalid, page, reader};
+use crate::openapi::Operation;
 use crate::{Problem, WebState};
 
-pub(crate) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/conferences/{id}/proposals", get(proposals))
-        .route("/proposals/{id}", get(proposal))
-        .route("/conferences/{id}/drafts", get(drafts))
-        .route("/drafts/{id}", get(draft))
-        .route("/drafts/{id}/versions", get(versions))
-        .route("/conferences/{id}/reports", get(reports))
-        .route("/reports/{id}", get(report))
-        .route("/groups/{id}/record", get(group_record))
-        .route("/conferences/{id}/follow-ups", get(follow_ups))
-        .route("/revisions/{id}/blame", get(blame))
+/// The negotiation's reads, in the API's one route table.
+pub(crate) fn operations() -> Vec<Operation> {
+    use plenary_app::negotiation::DraftAsOf;
+    use plenary_domain::negotiation::blame::Blame;
+    use plenary_domain::negotiation::{
+        Draft, DraftVersion, FollowUp, GroupRecord, Proposal, Report,
+    };
+    vec![
+        Operation::get("/conferences/{id}/proposals", "listProposals", "The proposals of a conference.", proposals)
+            .tag("negotiation")
+            .pages::<Proposal>("Proposals, by id")
+            .problems(&["not_found"]),
+        Operation::get("/proposals/{id}", "getProposal", "One proposal.", proposal)
+            .tag("negotiation")
+            .returns::<Proposal>(200, "The proposal")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/drafts", "listDrafts", "The negotiating texts of a conference.", drafts)
+            .tag("negotiation")
+            .pages::<Draft>("Drafts, by id")
+            .problems(&["not_found"]),
+        Operation::get("/drafts/{id}", "getDraft", "One draft now, or as it stood after an event (`as_of`, a seq) or at a time (`at`, RFC 3339); with either, the answer is a DraftAsOf.", draft)
+            .tag("negotiation")
+            .query("as_of", "The draft as it stood after this event seq.", serde_json::json!({ "type": "integer", "minimum": 0 }))
+            .query("at", "The draft as it stood at this time (RFC 3339).", serde_json::json!({ "type": "string", "format": "date-time" }))
+            .returns_one_of::<Draft, DraftAsOf>(200, "The draft (now), or the version in force then")
+            .problems(&["not_found", "invalid_query", "invalid_field"]),
+        Operation::get("/drafts/{id}/versions", "listDraftVersions", "Every version of a draft, event by event.", versions)
+            .tag("negotiation")
+            .pages::<DraftVersion>("Versions, in seq order")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/reports", "listReports", "The reports of a conference's groups.", reports)
+            .tag("negotiation")
+            .pages::<Report>("Reports, by id")
+            .problems(&["not_found"]),
+        Operation::get("/reports/{id}", "getReport", "One report, with its open brackets and withdrawals.", report)
+            .tag("negotiation")
+            .returns::<Report>(200, "The report")
+            .problems(&["not_found"]),
+        Operation::get("/groups/{id}/record", "getGroupRecord", "What a group did: drafts, readings, reports.", group_record)
+            .tag("negotiation")
+            .returns::<GroupRecord>(200, "The group's record")
+            .problems(&["not_found"]),
+        Operation::get("/conferences/{id}/follow-ups", "listFollowUps", "Matters referred to other organs, and their outcomes.", follow_ups)
+            .tag("negotiation")
+            .pages::<FollowUp>("Follow-ups, by id")
+            .problems(&["not_found"]),
+        Operation::get("/revisions/{id}/blame", "getBlame", "Where each provision and word of a revision came from.", blame)
+            .tag("negotiation")
+            .returns::<Blame>(200, "The provenance")
+            .problems(&["not_found"]),
+    ]
 }
 
 async fn proposals(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.proposals(&who, &id).await?).into_response())
+    page(&s.app.proposals(&who, &id).await?, |p| p.id.clone(), &uri)
 }
 
 async fn proposal(
@@ -49,10 +90,11 @@ async fn drafts(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.drafts(&who, &id).await?).into_response())
+    page(&s.app.drafts(&who, &id).await?, |d| d.id.clone(), &uri)
 }
 
 /// `?as_of=<seq>` or `?at=<RFC 3339 time>`: the draft as it stood then.
@@ -70,14 +112,7 @@ async fn draft(
     query: Result<Query<AsOf>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
-    let Query(q) = query.map_err(|e| {
-        Problem::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_query",
-            "Invalid query",
-            e.body_text(),
-        )
-    })?;
+    let Query(q) = query.map_err(|e| Problem::invalid_query(e.body_text()))?;
     let seq = match (&q.as_of, &q.at) {
         (None, None) => return found_or_404(s.app.draft(&who, &id).await?, "draft", &id),
         (Some(_), Some(_)) => return Err(invalid("as_of", "give as_of or at, not both")),
@@ -103,22 +138,28 @@ async fn versions(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     if s.app.draft(&who, &id).await?.is_none() {
         return Err(Problem::not_found(&format!("draft '{id}'")));
     }
-    Ok(Json(s.app.draft_versions(&who, &id).await?).into_response())
+    page(
+        &s.app.draft_versions(&who, &id).await?,
+        |v| v.seq.to_string(),
+        &uri,
+    )
 }
 
 async fn reports(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.reports(&who, &id).await?).into_response())
+    page(&s.app.reports(&who, &id).await?, |r| r.id.clone(), &uri)
 }
 
 async fn report(
@@ -146,10 +187,11 @@ async fn follow_ups(
     State(s): State<WebState>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    uri: Uri,
 ) -> Result<Response, Problem> {
     let who = reader(&s, &headers).await?;
     existing_conference(&s, &who, &id).await?;
-    Ok(Json(s.app.follow_ups(&who, &id).await?).into_response())
+    page(&s.app.follow_ups(&who, &id).await?, |f| f.id.clone(), &uri)
 }
 
 async fn blame(

@@ -1,25 +1,97 @@
 //! Signing in and out, API tokens and accounts, under `/api/v1`.
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Json, Router};
 use plenary_app::AppError;
-use plenary_app::accounts::{NewAccount, SignInError};
+use plenary_app::accounts::{AccountView, NewAccount, SignInError};
 use plenary_domain::access::Role;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::{SESSION_COOKIE, reader, session_cookie, writer};
+use crate::openapi::Operation;
 use crate::{Problem, WebState};
 
-pub(crate) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/session", get(whoami).post(sign_in).delete(sign_out))
-        .route("/tokens", post(issue_token))
-        .route("/accounts", get(list_accounts).post(create_account))
+/// Who is signed in, as `GET /session` answers.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct Whoami {
+    id: String,
+    roles: Vec<Role>,
+}
+
+/// A session just opened.
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct SignedIn {
+    account: AccountView,
+    /// The token that unsafe requests signed in by cookie must carry in X-CSRF-Token.
+    csrf_token: String,
+}
+
+/// An API token just issued (shown once).
+#[derive(Debug, serde::Serialize, schemars::JsonSchema)]
+struct IssuedToken {
+    token: String,
+    label: String,
+}
+
+/// Signing in and out, tokens and accounts, in the API's one route table.
+pub(crate) fn operations() -> Vec<Operation> {
+    vec![
+        Operation::get("/session", "whoami", "Who is signed in.", whoami)
+            .tag("accounts")
+            .returns::<Whoami>(200, "The caller")
+            .problems(&["not_signed_in"]),
+        Operation::post(
+            "/session",
+            "signIn",
+            "Signs in: sets the session cookie and answers the CSRF token.",
+            sign_in,
+        )
+        .tag("accounts")
+        .signs_in()
+        .json_body::<Credentials>()
+        .returns::<SignedIn>(201, "Signed in; the Set-Cookie header carries the session")
+        .problems(&["too_many_sign_ins"]),
+        Operation::delete("/session", "signOut", "Signs out.", sign_out)
+            .tag("accounts")
+            .writes()
+            .returns_nothing(204, "Signed out"),
+        Operation::post(
+            "/tokens",
+            "issueToken",
+            "Issues an API token for the signed-in account (shown once).",
+            issue_token,
+        )
+        .tag("accounts")
+        .writes()
+        .json_body::<TokenRequest>()
+        .returns::<IssuedToken>(201, "The token")
+        .problems(&["invalid_field"]),
+        Operation::get(
+            "/accounts",
+            "listAccounts",
+            "Every account (secretariat only).",
+            list_accounts,
+        )
+        .tag("accounts")
+        .returns::<Vec<AccountView>>(200, "Accounts")
+        .problems(&["forbidden"]),
+        Operation::post(
+            "/accounts",
+            "createAccount",
+            "Creates an account (secretariat only).",
+            create_account,
+        )
+        .tag("accounts")
+        .writes()
+        .json_body::<AccountRequest>()
+        .returns::<AccountView>(201, "The account")
+        .problems(&["invalid_field", "already_exists"]),
+    ]
 }
 
 /// Parses a JSON body, naming the field at fault.
@@ -53,7 +125,7 @@ pub(crate) fn json_body<T: DeserializeOwned>(
     })?;
     de.end().map_err(|e| {
         Problem::new(
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_json",
             "Invalid input",
             e.to_string(),
@@ -62,7 +134,7 @@ pub(crate) fn json_body<T: DeserializeOwned>(
     Ok(value)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct Credentials {
     username: String,
@@ -85,15 +157,19 @@ pub(crate) fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: boo
 async fn sign_in(
     State(s): State<WebState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let body = body?;
     let c: Credentials = json_body(&headers, &body)?;
     match s.app.sign_in(&c.username, &c.password).await {
         Ok(opened) => {
             let max_age = plenary_app::accounts::SESSION_HOURS * 3600;
             let mut res = (
                 StatusCode::CREATED,
-                Json(serde_json::json!({ "account": opened.account, "csrf_token": opened.csrf_token })),
+                Json(SignedIn {
+                    account: opened.account,
+                    csrf_token: opened.csrf_token,
+                }),
             )
                 .into_response();
             res.headers_mut().insert(
@@ -128,7 +204,11 @@ async fn whoami(State(s): State<WebState>, headers: HeaderMap) -> Result<Respons
             "no session",
         ));
     }
-    Ok(Json(serde_json::json!({ "id": who.id, "roles": who.roles })).into_response())
+    Ok(Json(Whoami {
+        id: who.id,
+        roles: who.roles,
+    })
+    .into_response())
 }
 
 async fn sign_out(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
@@ -144,7 +224,7 @@ async fn sign_out(State(s): State<WebState>, headers: HeaderMap) -> Result<Respo
     Ok(res)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TokenRequest {
     label: String,
@@ -153,19 +233,23 @@ struct TokenRequest {
 async fn issue_token(
     State(s): State<WebState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let body = body?;
     let who = writer(&s, &headers).await?;
     let req: TokenRequest = json_body(&headers, &body)?;
     let token = s.app.issue_api_token(&who, &req.label).await?;
     Ok((
         StatusCode::CREATED,
-        Json(serde_json::json!({ "token": token, "label": req.label })),
+        Json(IssuedToken {
+            token,
+            label: req.label,
+        }),
     )
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AccountRequest {
     username: String,
@@ -178,8 +262,9 @@ struct AccountRequest {
 async fn create_account(
     State(s): State<WebState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, Problem> {
+    let body = body?;
     let who = writer(&s, &headers).await?;
     let req: AccountRequest = json_body(&headers, &body)?;
     let view = s

@@ -11,6 +11,8 @@ use plenary_web::{MAX_BODY_BYTES, WebConfig, router};
 use tower::ServiceExt;
 
 const TOKEN: &str = "secretariat-token";
+/// The file size limit of the test server.
+const MAX_FILE: usize = 64 * 1024;
 
 struct TestWeb {
     app: App,
@@ -34,13 +36,18 @@ impl TestWeb {
                     .0
             }
         };
-        let app = App::new(store);
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
+        let app = App::new(store).with_files(std::sync::Arc::new(
+            object_store::local::LocalFileSystem::new_with_prefix(&files).unwrap(),
+        ));
         plenary_app::demo::load(&app).await.unwrap();
         let router = router(
             app.clone(),
             WebConfig {
                 admin_token: Some(TOKEN.into()),
                 secure_cookies: false,
+                max_file_bytes: Some(MAX_FILE),
             },
         );
         Self {
@@ -87,6 +94,29 @@ impl TestWeb {
 
     async fn events(&self) -> i64 {
         self.app.head().await.unwrap().seq
+    }
+
+    /// How many blobs the file store holds.
+    fn blobs(&self) -> usize {
+        fn count(dir: &std::path::Path) -> usize {
+            std::fs::read_dir(dir).map_or(0, |entries| {
+                entries
+                    .map(|e| e.unwrap().path())
+                    .map(|p| if p.is_dir() { count(&p) } else { 1 })
+                    .sum()
+            })
+        }
+        count(&self._dir.path().join("files"))
+    }
+
+    async fn upload(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        ctype: &str,
+        bytes: Vec<u8>,
+    ) -> (StatusCode, String, String) {
+        self.post_to(path, token, ctype, bytes).await
     }
 }
 
@@ -269,7 +299,7 @@ async fn the_event_log_pages_and_refuses_bad_paging() {
                 .unwrap(),
         )
         .await;
-    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 async fn sign_in_as(t: &TestWeb, username: &str, password: &str) -> (String, String) {
@@ -627,4 +657,361 @@ async fn authorization_matrix_every_endpoint_for_every_role() {
         };
         assert_eq!(status, expected, "{who} POST /api/v1/tokens");
     }
+}
+
+/// The route table serves and describes every API route: each operation of the OpenAPI
+/// document is served (neither the no-route problem nor 405), every other method on its
+/// path answers 405, and a path the document does not name is the no-route problem.
+#[tokio::test]
+async fn the_openapi_document_and_the_router_name_the_same_routes() {
+    let t = TestWeb::new().await;
+    let (status, ctype, body) = t
+        .send(
+            Request::get("/api/openapi.json")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(ctype, "application/json");
+    let doc: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    assert_eq!(doc, plenary_web::openapi_document());
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 17, "{}", paths.len());
+    let methods = ["get", "post", "put", "patch", "delete"];
+    for (path, item) in paths {
+        let concrete = path
+            .split('/')
+            .map(|s| if s.starts_with('{') { "nope" } else { s })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in methods {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .unwrap();
+            let res = t.router.clone().oneshot(req).await.unwrap();
+            let status = res.status();
+            let sse = res
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.to_str().unwrap().starts_with("text/event-stream"));
+            let body = if sse {
+                String::new()
+            } else {
+                let b = res.into_body().collect().await.unwrap().to_bytes();
+                String::from_utf8_lossy(&b).into_owned()
+            };
+            if let Some(op) = item.get(method) {
+                assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+                assert!(!body.contains("no_such_route"), "{method} {path}: {body}");
+                // Every answer the operation gives is one the document lists.
+                assert!(
+                    op["responses"].get(status.as_str()).is_some(),
+                    "{method} {path} answered {status}, which the document does not list: {body}"
+                );
+                if !body.is_empty() && status.as_u16() >= 400 {
+                    let p = problem(&body);
+                    let codes = &op["responses"][status.as_str()]["content"]["application/problem+json"]
+                        ["schema"]["allOf"][1]["properties"]["code"]["enum"];
+                    assert!(
+                        codes.as_array().unwrap().contains(&p["code"]),
+                        "{method} {path}: code {} is not among {codes}",
+                        p["code"]
+                    );
+                }
+            } else {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            }
+        }
+    }
+    let (status, _, body) = t
+        .send(
+            Request::get("/api/v1/nothing-here")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(problem(&body)["code"], "no_such_route");
+    let schemes = doc["components"]["securitySchemes"].as_object().unwrap();
+    for s in ["bearer", "session", "csrf"] {
+        assert!(schemes.contains_key(s), "{s}");
+    }
+    assert!(
+        doc["components"]["schemas"]["Command"]["oneOf"]
+            .as_array()
+            .is_some_and(|v| v.len() >= 15),
+        "{}",
+        doc["components"]["schemas"]["Command"]
+    );
+}
+
+/// The `rel="next"` target of a Link header, if any.
+fn next_link(res: &axum::response::Response) -> Option<String> {
+    let link = res.headers().get(header::LINK)?.to_str().unwrap();
+    let target = link.strip_prefix('<')?.split_once(">; rel=\"next\"")?.0;
+    Some(target.to_owned())
+}
+
+#[tokio::test]
+async fn every_list_pages_by_limit_and_cursor_following_next_links() {
+    let t = TestWeb::new().await;
+    for list in [
+        "/api/v1/conferences/pp-14/groups",
+        "/api/v1/conferences/pp-14/documents",
+        "/api/v1/bodies/itu/members",
+        "/api/v1/groups/pp-14.com5/rights",
+        "/api/v1/events",
+    ] {
+        let (_, _, whole) = t
+            .send(
+                Request::get(format!("{list}?limit=1000"))
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        let whole: Vec<serde_json::Value> = serde_json::from_str(&whole).unwrap();
+        assert!(whole.len() > 2, "{list} has too few items to page");
+        let mut seen = Vec::new();
+        let mut next = Some(format!("{list}?limit=2"));
+        while let Some(url) = next {
+            let res = t
+                .router
+                .clone()
+                .oneshot(Request::get(&url).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::OK, "{url}");
+            next = next_link(&res);
+            let b = res.into_body().collect().await.unwrap().to_bytes();
+            let items: Vec<serde_json::Value> = serde_json::from_slice(&b).unwrap();
+            assert!(items.len() <= 2, "{url}");
+            assert!(next.is_none() || items.len() == 2, "{url}");
+            seen.extend(items);
+        }
+        assert_eq!(seen, whole, "{list}: the pages put together are the list");
+    }
+    // The default page is 100 items.
+    let (_, _, body) = t
+        .send(Request::get("/api/v1/events").body(Body::empty()).unwrap())
+        .await;
+    let all: Vec<serde_json::Value> = serde_json::from_str(&body).unwrap();
+    assert_eq!(all.len().min(100), all.len());
+}
+
+#[tokio::test]
+async fn a_bad_page_parameter_is_a_problem_naming_it() {
+    let t = TestWeb::new().await;
+    for (url, status, field) in [
+        ("/api/v1/conferences?limit=0", 422, "limit"),
+        ("/api/v1/conferences?limit=1001", 422, "limit"),
+        ("/api/v1/conferences?limit=ten", 422, "limit"),
+        (
+            "/api/v1/conferences/pp-14/documents?cursor=zz",
+            422,
+            "cursor",
+        ),
+        (
+            "/api/v1/conferences/pp-14/documents?cursor=6e6f7065",
+            422,
+            "cursor",
+        ),
+        ("/api/v1/conferences?after=3", 400, "after"),
+        ("/api/v1/events?cursor=abc", 400, "cursor"),
+        ("/api/v1/events?after=-1", 422, "after"),
+    ] {
+        let (got, ctype, body) = t.send(Request::get(url).body(Body::empty()).unwrap()).await;
+        assert_eq!(got.as_u16(), status, "{url}: {body}");
+        assert_eq!(ctype, "application/problem+json");
+        assert_eq!(problem(&body)["field"], field, "{url}");
+    }
+}
+
+const PDF: &[u8] =
+    b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(bytes))
+}
+
+#[tokio::test]
+async fn a_language_version_takes_a_file_known_by_its_bytes_and_bad_uploads_change_nothing() {
+    let t = TestWeb::new().await;
+    let url = "/api/v1/documents/pp-14.main-1/versions/en/file";
+    let before = t.events().await;
+    let (status, _, body) = t
+        .upload(url, Some(TOKEN), "application/pdf", PDF.to_vec())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let file: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(file["sha256"], sha256_hex(PDF));
+    assert_eq!(file["key"], format!("sha256/{}", sha256_hex(PDF)));
+    assert_eq!(file["size"], PDF.len());
+    assert_eq!(file["media_type"], "application/pdf");
+    assert_eq!(t.events().await, before + 1);
+    assert_eq!(t.blobs(), 1);
+    // The document lists it, and anyone may download it.
+    let (_, _, doc) = t
+        .send(
+            Request::get("/api/v1/documents/pp-14.main-1")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    let doc: serde_json::Value = serde_json::from_str(&doc).unwrap();
+    assert_eq!(doc["versions"][0]["file"], file);
+    let res = t
+        .router
+        .clone()
+        .oneshot(Request::get(url).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "application/pdf");
+    assert!(
+        res.headers()[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    let got = res.into_body().collect().await.unwrap().to_bytes();
+    assert_eq!(&got[..], PDF);
+
+    let mut elf = b"\x7fELF\x02\x01\x01\x00".to_vec();
+    elf.resize(200, 0);
+    let text = b"Resolution 102: a plain text version.\n".to_vec();
+    let big = {
+        let mut b = PDF.to_vec();
+        b.resize(MAX_FILE + 1, b' ');
+        b
+    };
+    let before = t.events().await;
+    for (what, path, token, ctype, bytes, status, code) in [
+        (
+            "too big",
+            url,
+            Some(TOKEN),
+            "application/pdf",
+            big,
+            413,
+            "payload_too_large",
+        ),
+        (
+            "an executable",
+            url,
+            Some(TOKEN),
+            "application/pdf",
+            elf.clone(),
+            415,
+            "unsupported_file_type",
+        ),
+        (
+            "text sent as PDF",
+            url,
+            Some(TOKEN),
+            "application/pdf",
+            text.clone(),
+            415,
+            "unsupported_file_type",
+        ),
+        (
+            "unknown document",
+            "/api/v1/documents/pp-14.main-99/versions/en/file",
+            Some(TOKEN),
+            "application/pdf",
+            PDF.to_vec(),
+            404,
+            "not_found",
+        ),
+        (
+            "no such version",
+            "/api/v1/documents/pp-14.main-1/versions/fr/file",
+            Some(TOKEN),
+            "application/pdf",
+            PDF.to_vec(),
+            422,
+            "invalid_field",
+        ),
+        (
+            "unknown language",
+            "/api/v1/documents/pp-14.main-1/versions/xx/file",
+            Some(TOKEN),
+            "application/pdf",
+            PDF.to_vec(),
+            422,
+            "invalid_field",
+        ),
+        (
+            "anonymous",
+            url,
+            None,
+            "text/plain",
+            text.clone(),
+            403,
+            "forbidden",
+        ),
+    ] {
+        let (got, ctype_back, body) = t.upload(path, token, ctype, bytes).await;
+        assert_eq!(got.as_u16(), status, "{what}: {body}");
+        assert_eq!(ctype_back, "application/problem+json", "{what}");
+        assert_eq!(problem(&body)["code"], code, "{what}");
+        assert_eq!(t.events().await, before, "{what}: nothing recorded");
+        assert_eq!(t.blobs(), 1, "{what}: nothing stored");
+    }
+    // Plain text is allowed when it is plain text; the new file replaces the old one.
+    let (status, _, body) = t
+        .upload(url, Some(TOKEN), "text/plain; charset=utf-8", text.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let (_, ctype, got) = t.send(Request::get(url).body(Body::empty()).unwrap()).await;
+    assert_eq!(ctype, "text/plain");
+    assert_eq!(got.as_bytes(), &text[..]);
+}
+
+#[tokio::test]
+async fn a_restricted_documents_file_never_reaches_a_reader_without_access() {
+    let t = TestWeb::new().await;
+    let secret = b"%PDF-1.4\nguard posts and evacuation routes, file marker q7e1\n%%EOF\n".to_vec();
+    let url = "/api/v1/documents/pp-14.adm-1/versions/en/file";
+    let (status, _, body) = t
+        .upload(url, Some(TOKEN), "application/pdf", secret.clone())
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let hash = sha256_hex(&secret);
+    let (status, _, _) = t.send(Request::get(url).body(Body::empty()).unwrap()).await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "the public may not download it"
+    );
+    let mut public = String::new();
+    for path in [
+        "/api/v1/documents/pp-14.adm-1",
+        "/api/v1/conferences/pp-14/documents?limit=1000",
+        "/api/v1/conferences/pp-14/restriction-register?limit=1000",
+        "/api/v1/events?limit=1000",
+    ] {
+        let (status, _, body) = t
+            .send(Request::get(path).body(Body::empty()).unwrap())
+            .await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        public += &body;
+    }
+    assert!(!public.contains(&hash), "the file's hash leaked");
+    assert!(!public.contains("file marker"), "the file leaked");
+    let (status, _, got) = t
+        .send(
+            Request::get(url)
+                .header(header::AUTHORIZATION, format!("Bearer {TOKEN}"))
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(got.contains("file marker"));
 }

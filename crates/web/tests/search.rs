@@ -30,6 +30,7 @@ async fn demo_router() -> (Router, tempfile::TempDir) {
     let config = WebConfig {
         admin_token: Some(TOKEN.into()),
         secure_cookies: false,
+        ..WebConfig::default()
     };
     (router(app, config), dir)
 }

@@ -90,7 +90,7 @@ pub struct FileReport {
 
 /// A revision with what the record says about it: its own record (workflow, decision,
 /// sponsors, provenance), the recorded vote on its symbol, and its other languages.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct RevisionRecordView {
     /// The revision.
     pub revision: RevisionId,

@@ -17,7 +17,7 @@ use super::{DraftVersion, Proposal};
 use crate::model::{GroupId, RevisionId};
 
 /// A proposal as blame cites it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProposalRef {
     /// Its id.
     pub id: String,
@@ -28,7 +28,7 @@ pub struct ProposalRef {
 }
 
 /// Where words came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Origin {
     /// The event (absent for the base revision).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -53,7 +53,7 @@ pub struct Origin {
 }
 
 /// A stretch of words with one origin.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
     /// The words.
     pub text: String,
@@ -62,7 +62,7 @@ pub struct Span {
 }
 
 /// One provision's provenance.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProvisionBlame {
     /// Its identity.
     pub provision: String,
@@ -75,7 +75,7 @@ pub struct ProvisionBlame {
 }
 
 /// The provenance of a text.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Blame {
     /// The origins spans point at.
     pub origins: Vec<Origin>,

@@ -36,7 +36,7 @@ use crate::rights::{ParticipantCategory, Right, rights_in};
 pub use text_ops::{AlternativeText, LeftAlternative, OpenBracket};
 
 /// Who acted, in which group, at which meeting: carried by every negotiation event.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Occasion {
     /// The account that acted.
@@ -49,7 +49,7 @@ pub struct Occasion {
 }
 
 /// What a proposal asks for, as submitted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProposalInput {
     /// The conference.
@@ -80,7 +80,7 @@ fn english() -> Language {
 }
 
 /// One amendment of a proposal, as the record lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ProposedAmendment {
     /// `ADD`, `MOD`, `SUP` or `NOC`.
     pub action: String,
@@ -92,7 +92,7 @@ pub struct ProposedAmendment {
 }
 
 /// Where a proposal stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum ProposalStatus {
     /// Submitted, not yet compiled.
@@ -113,7 +113,7 @@ pub enum ProposalStatus {
 }
 
 /// A proposal: a numbered document amending an instrument (or proposing a new one).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Proposal {
     /// The id of its document (`pp-14.main-12`).
     pub id: String,
@@ -156,7 +156,9 @@ pub fn label(member: &MemberId) -> String {
 }
 
 /// First or second reading.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Reading {
     /// First reading.
@@ -166,7 +168,7 @@ pub enum Reading {
 }
 
 /// A reading held in a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReadingRecord {
     /// Which.
     pub reading: Reading,
@@ -175,7 +177,7 @@ pub struct ReadingRecord {
 }
 
 /// Something withdrawn: it left the text and stays on the record.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Withdrawal {
     /// The group in which it was withdrawn.
     pub group: GroupId,
@@ -200,7 +202,7 @@ pub struct Withdrawal {
 }
 
 /// Where a draft stands.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum DraftState {
     /// Under negotiation in its group.
@@ -215,7 +217,7 @@ pub enum DraftState {
 }
 
 /// A negotiating text in a group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Draft {
     /// Its id (`pp-14.draft-res-102`).
     pub id: String,
@@ -244,7 +246,7 @@ pub struct Draft {
 }
 
 /// A draft as it stood after one event: the record behind time travel and blame.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DraftVersion {
     /// The draft.
     pub draft: String,
@@ -267,7 +269,7 @@ pub fn version_id(draft: &str, seq: i64) -> String {
 }
 
 /// A change to a draft's text, as the record names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "operation")]
 pub enum Operation {
     /// A bracket was resolved by choosing one of its alternatives.
@@ -314,7 +316,7 @@ pub enum Operation {
 }
 
 /// How a group decides.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "by")]
 pub enum Decision {
     /// By consensus (no objection).
@@ -327,7 +329,7 @@ pub enum Decision {
 }
 
 /// A ballot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Ballot {
     /// In favour.
@@ -339,7 +341,7 @@ pub enum Ballot {
 }
 
 /// The counts of a recorded vote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tally {
     /// In favour.
     pub yes: u32,
@@ -367,7 +369,7 @@ impl Tally {
 }
 
 /// What an adoption led to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum Outcome {
     /// Adopted by a group and forwarded to its parent.
@@ -385,7 +387,7 @@ pub enum Outcome {
 }
 
 /// The open bracket of a reported draft and the draft's text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReportedDraft {
     /// The draft.
     pub draft: String,
@@ -400,7 +402,7 @@ pub struct ReportedDraft {
 /// A group's report to the group it answers to, generated from the record: every draft
 /// in the group with every open bracket, every withdrawal in the group, and the chair's
 /// narrative (which cannot take those parts away).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Report {
     /// The id of its document.
     pub id: String,
@@ -421,12 +423,13 @@ pub struct Report {
     /// Who submitted it.
     pub submitted_by: String,
     /// When.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub submitted_on: Date,
 }
 
 /// What a group has on its negotiation record: the drafts in it now, the withdrawals made
 /// in it, the reports it submitted.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct GroupRecord {
     /// Drafts under negotiation in the group now.
     pub drafts: Vec<String>,
@@ -437,7 +440,7 @@ pub struct GroupRecord {
 }
 
 /// A matter referred to another organ, open until closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FollowUp {
     /// Its id.
@@ -451,6 +454,7 @@ pub struct FollowUp {
     /// The organ it goes to (e.g. "ITU Council").
     pub referred_to: String,
     /// When it is due.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub due_on: Date,
     /// The draft it came from, if any.
     #[serde(default)]
@@ -461,10 +465,11 @@ pub struct FollowUp {
 }
 
 /// How a follow-up was closed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Closure {
     /// The day.
+    #[schemars(with = "crate::schema::IsoDate")]
     pub on: Date,
     /// What became of it.
     pub outcome: String,
@@ -825,7 +830,7 @@ fn number(
 }
 
 /// What compiling needs.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compilation {
     /// The new draft's id.
@@ -1079,7 +1084,7 @@ fn take_out(
 }
 
 /// A step on a draft's text by its group's chair (or the secretariat).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case", tag = "step", deny_unknown_fields)]
 pub enum TextStep {
     /// Choose one alternative of a bracket (`alternative`: 1 for the first).

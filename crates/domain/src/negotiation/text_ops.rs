@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::DomainError;
 
 /// An open bracket as reports and pages show it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OpenBracket {
     /// The bracket's identity in the text (`b3`).
     pub id: String,
@@ -21,7 +21,7 @@ pub struct OpenBracket {
 }
 
 /// One alternative of a bracket, its text in the notation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AlternativeText {
     /// Who stands behind it (`NOC` marks the base wording).
     pub sponsors: Vec<String>,
@@ -39,7 +39,7 @@ impl AlternativeText {
 }
 
 /// An alternative that left the text because its sponsors withdrew it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LeftAlternative {
     /// The bracket it stood in.
     pub bracket: String,
