@@ -20,7 +20,19 @@ use crate::model::{Language, Revision};
 use crate::projection::DocKind;
 
 /// Where an entry stands, as a facet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Agreed text of an adopted revision.
@@ -51,7 +63,7 @@ impl Status {
 }
 
 /// Where a hit is found: enough to link to it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Place {
     /// The instrument, for a provision.
     pub instrument: Option<String>,
@@ -691,7 +703,7 @@ pub const FACETS: [&str; 6] = [
 ];
 
 /// One value of a facet and how many hits have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FacetCount {
     /// The value.
     pub value: String,
@@ -700,7 +712,7 @@ pub struct FacetCount {
 }
 
 /// The counts of one facet over all hits (not only the page), most frequent first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Facet {
     /// One of [`FACETS`].
     pub name: String,
@@ -729,7 +741,7 @@ pub struct Found {
 }
 
 /// A piece of a snippet; `mark` when it matched the query.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SnippetPart {
     /// The text.
     pub text: String,
@@ -738,7 +750,7 @@ pub struct SnippetPart {
 }
 
 /// A hit as shown: where it is, its facets, and a snippet with the matched words marked.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SearchHit {
     /// The entry's id.
     pub id: String,
@@ -753,6 +765,7 @@ pub struct SearchHit {
     /// Its group.
     pub group: Option<String>,
     /// Its date.
+    #[schemars(with = "Option<crate::schema::IsoDate>")]
     pub date: Option<Date>,
     /// Its status.
     pub status: Option<Status>,
@@ -765,7 +778,7 @@ pub struct SearchHit {
 }
 
 /// The results of a search.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SearchResults {
     /// Every hit the reader may see.
     pub total: u64,

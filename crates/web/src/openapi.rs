@@ -395,6 +395,7 @@ pub(crate) fn operations() -> Vec<Operation> {
     let mut all = crate::api::operations();
     all.extend(crate::negotiation::operations());
     all.extend(crate::session::operations());
+    all.extend(crate::search::operations());
     all
 }
 

@@ -21,9 +21,37 @@ use crate::{Problem, WebState};
 const PAGE: u32 = 20;
 
 pub(crate) fn routes() -> Router<WebState> {
-    Router::new()
-        .route("/api/v1/search", get(api))
-        .route("/search", get(page))
+    Router::new().route("/search", get(page))
+}
+
+/// `GET /api/v1/search`, in the API's route table.
+pub(crate) fn operations() -> Vec<crate::openapi::Operation> {
+    use serde_json::json;
+    let text = json!({ "type": "string" });
+    let day = json!({ "type": "string", "format": "date" });
+    vec![
+        crate::openapi::Operation::get(
+            "/search",
+            "search",
+            "Full-text search of every text the reader may read (docs/search.md): words, \"phrases\", prefix*, OR, -not; facets over all hits; JSON, or CSV with format=csv or Accept: text/csv.",
+            api,
+        )
+        .tag("search")
+        .query("q", "The query.", text.clone())
+        .query("conference", "Only this conference.", text.clone())
+        .query("group", "Only this group.", text.clone())
+        .query("kind", "Only this kind of entry.", text.clone())
+        .query("sponsor", "Only texts this member sponsors.", text.clone())
+        .query("language", "Only this language (ar, zh, en, fr, ru, es).", text.clone())
+        .query("status", "Only adopted, open_bracket or withdrawn text.", text.clone())
+        .query("from", "From this day.", day.clone())
+        .query("to", "Up to this day.", day)
+        .query("limit", "Hits per page.", json!({ "type": "integer", "minimum": 1 }))
+        .query("offset", "Hits to skip.", json!({ "type": "integer", "minimum": 0 }))
+        .query("format", "csv for a CSV export.", json!({ "enum": ["json", "csv"] }))
+        .returns::<SearchResults>(200, "Hits (each with a link), the total and the facets")
+        .problems(&["invalid_field"]),
+    ]
 }
 
 /// The query parameters, as given.
