@@ -217,3 +217,46 @@ async fn a_bad_query_is_refused_naming_the_field() {
         );
     }
 }
+
+#[tokio::test]
+async fn drafts_are_searchable_with_open_brackets_and_withdrawn_text_marked() {
+    let (app, _dir) = fresh_app().await;
+    plenary_app::demo::load(&app).await.unwrap();
+    // Brazil's withdrawn privacy paragraph left the draft of Resolution 102 but stays
+    // findable, marked withdrawn.
+    let mut request = SearchRequest::new("\"people have offline\"");
+    request.limit = 100;
+    let results = app.search(&Actor::anonymous(), &request).await.unwrap();
+    let withdrawn: Vec<_> = results
+        .hits
+        .iter()
+        .filter(|h| h.place.draft.as_deref() == Some("pp-14.dt-res-102"))
+        .collect();
+    assert!(!withdrawn.is_empty(), "{:?}", results.hits);
+    assert!(
+        withdrawn
+            .iter()
+            .all(|h| h.status == Some(plenary_domain::search::Status::Withdrawn))
+    );
+    assert!(withdrawn.iter().all(|h| h.sponsors == ["BRA"]));
+    // The Arab States' alternative in the bracketed draft of Resolution 133 is found as
+    // text inside an open bracket, with its sponsors.
+    let mut request = SearchRequest::new("\"six official languages\"");
+    request.limit = 100;
+    let results = app.search(&Actor::anonymous(), &request).await.unwrap();
+    let open: Vec<_> = results
+        .hits
+        .iter()
+        .filter(|h| h.place.draft.as_deref() == Some("pp-14.dt-res-133"))
+        .collect();
+    assert_eq!(open.len(), 1, "{:?}", results.hits);
+    assert_eq!(
+        open[0].status,
+        Some(plenary_domain::search::Status::OpenBracket)
+    );
+    assert!(
+        open[0].sponsors.contains(&"ASMG".to_owned()),
+        "{:?}",
+        open[0].sponsors
+    );
+}

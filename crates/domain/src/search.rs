@@ -71,6 +71,9 @@ pub struct Place {
     pub revision: Option<String>,
     /// The document, for a document's text.
     pub document: Option<String>,
+    /// The draft, for a negotiating text (its provisions and what was withdrawn from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub draft: Option<String>,
     /// The fragment that points at the provision on its revision's page (`provision-…`).
     pub anchor: Option<String>,
     /// The provision's label as printed (`a)`, `3`).
@@ -123,7 +126,7 @@ impl SearchEntry {
 
 /// The view kinds that have search entries (a store indexes only these).
 pub fn indexed(kind: DocKind) -> bool {
-    matches!(kind, DocKind::Revision | DocKind::Document)
+    matches!(kind, DocKind::Revision | DocKind::Document | DocKind::Draft)
 }
 
 /// The search entries of a view document (its kind and canonical JSON). A body that does
@@ -135,6 +138,9 @@ pub fn entries(kind: DocKind, body: &str) -> Vec<SearchEntry> {
             .unwrap_or_default(),
         DocKind::Document => serde_json::from_str::<Document>(body)
             .map(|d| document_entries(&d))
+            .unwrap_or_default(),
+        DocKind::Draft => serde_json::from_str::<crate::negotiation::Draft>(body)
+            .map(|d| draft_entries(&d))
             .unwrap_or_default(),
         _ => Vec::new(),
     }
@@ -239,6 +245,62 @@ fn revision_entries(r: &Revision) -> Vec<SearchEntry> {
     }
     for s in &instrument.sections {
         walk(&s.heading, &s.provisions, &mut push, &mut out);
+    }
+    out
+}
+
+/// A draft's provisions (text inside open brackets included, marked `open_bracket`) and
+/// the alternatives withdrawn from it (marked `withdrawn`): public, like the negotiation.
+fn draft_entries(d: &crate::negotiation::Draft) -> Vec<SearchEntry> {
+    let Ok(text) = plenary_text::parse(&d.text) else {
+        return Vec::new();
+    };
+    let adopted = matches!(d.state, crate::negotiation::DraftState::Adopted { .. });
+    let base = |id: String, words: String| SearchEntry {
+        id,
+        kind: "draft".into(),
+        title: format!("{} (draft {})", text.citation(), d.id),
+        text: words,
+        language: Language::English,
+        conference: Some(d.conference.to_string()),
+        group: Some(d.group.to_string()),
+        date: None,
+        status: adopted.then_some(Status::Adopted),
+        sponsors: Vec::new(),
+        scope: None,
+        place: Place {
+            draft: Some(d.id.clone()),
+            ..Place::default()
+        },
+    };
+    let mut out = Vec::new();
+    for (si, _, p) in text.provisions() {
+        let mut e = base(format!("draft:{}#{}", d.id, p.id), p.text.to_plain());
+        if p.text.has_brackets() {
+            e.status = Some(Status::OpenBracket);
+            bracket_sponsors(&p.text, &mut e.sponsors);
+        }
+        e.place.anchor = Some(anchor(&p.id));
+        e.place.label = Some(p.label.clone());
+        e.place.section = text.sections.get(si).map(|s| s.heading.clone());
+        out.push(e);
+    }
+    for (i, w) in d.withdrawals.iter().enumerate() {
+        for (j, left) in w.left.iter().enumerate() {
+            if left.text.trim().is_empty() {
+                continue;
+            }
+            let mut e = base(
+                format!("draft:{}~withdrawn-{i}-{j}", d.id),
+                left.text.clone(),
+            );
+            e.kind = "withdrawn".into();
+            e.status = Some(Status::Withdrawn);
+            e.sponsors.clone_from(&w.sponsors);
+            e.group = Some(w.group.to_string());
+            e.place.anchor = left.provision.as_deref().map(anchor);
+            out.push(e);
+        }
     }
     out
 }

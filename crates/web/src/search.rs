@@ -139,7 +139,16 @@ fn link(hit: &SearchHit) -> String {
                 .unwrap_or_default()
         ),
         (None, Some(doc)) => format!("/api/v1/documents/{doc}"),
-        (None, None) => String::new(),
+        (None, None) => match &p.draft {
+            Some(draft) => format!(
+                "/api/v1/drafts/{draft}{}",
+                p.anchor
+                    .as_ref()
+                    .map(|a| format!("#{a}"))
+                    .unwrap_or_default()
+            ),
+            None => String::new(),
+        },
     }
 }
 
