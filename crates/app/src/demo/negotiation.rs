@@ -371,6 +371,12 @@ pub async fn run(app: &App) -> Result<()> {
                         "",
                     ),
                     ("lead facilitator", "facilitator"),
+                    // The RCC keeps the Guadalajara wording of resolves 2 explicitly (NOC), so
+                    // that CEPT's "lead facilitator" and the old wording meet in brackets.
+                    (
+                        "source: abridged and reworded for Plenary's demo; not the official text\n",
+                        "source: abridged and reworded for Plenary's demo; not the official text\nnoc: resolves.2\n",
+                    ),
                 ],
             )?,
         )
@@ -382,6 +388,19 @@ pub async fn run(app: &App) -> Result<()> {
         "itu.res-130",
         vec![cept, rcc],
         "pp-14.adhoc-security.1",
+    )
+    .await?;
+    // The RCC objects to the new reference to the right to privacy: it asks for its deletion.
+    n.run(
+        &ah_sec,
+        Command::OpenBracket {
+            draft: draft.into(),
+            provision: "recalling.b".into(),
+            words: "UNGA Resolution 68/167, on the right to privacy in the digital age;".into(),
+            alternative: String::new(),
+            sponsors: vec![MemberId::new("rcc")?],
+            meeting: Some("pp-14.adhoc-security.1".into()),
+        },
     )
     .await?;
     n.run(
