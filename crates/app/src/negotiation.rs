@@ -41,11 +41,12 @@ impl App {
         if !hidden {
             return p;
         }
+        // Only what the restriction register shows: which provisions it touches, and why,
+        // are part of the withheld content.
         let mut p = p;
         p.text = String::new();
-        for a in &mut p.amendments {
-            a.reason = None;
-        }
+        p.amendments.clear();
+        p.noc.clear();
         if document.is_some_and(|d| d.restriction.as_ref().is_some_and(|r| r.title_restricted)) {
             p.title = access::WITHHELD_TITLE.to_owned();
         }
