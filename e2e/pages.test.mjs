@@ -22,6 +22,9 @@ const shots = join(root, 'target', 'screenshots');
 const USERNAME = 'sec.browser';
 const PASSWORD = 'a long browser-test passphrase';
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// Accounts the secretariat creates through the API for the negotiation flows.
+const DELEGATE = { username: 'delegate.bra', password: 'a long delegate passphrase', roles: [{ role: 'delegate', member: 'bra' }] };
+const CHAIR = { username: 'chair.ah-int', password: 'a long chair passphrase', roles: [{ role: 'chair', group: 'pp-14.adhoc-internet' }] };
 
 let server;
 let dataDir;
@@ -81,6 +84,7 @@ before(async () => {
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   await waitReady(base);
+  await createAccounts([DELEGATE, CHAIR]);
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
@@ -104,10 +108,31 @@ async function fresh(viewport = { width: 1280, height: 900 }) {
   return { context, page };
 }
 
-async function signIn(page) {
+/** The secretariat signs in through the API and creates accounts with the given roles. */
+async function createAccounts(accounts) {
+  const signedIn = await fetch(`${base}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: USERNAME, password: PASSWORD }),
+  });
+  const body = await signedIn.text();
+  assert.equal(signedIn.status, 201, `the secretariat signs in: ${body}`);
+  const cookie = signedIn.headers.get('set-cookie').split(';')[0];
+  const { csrf_token: csrf } = JSON.parse(body);
+  for (const a of accounts) {
+    const made = await fetch(`${base}/api/v1/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf },
+      body: JSON.stringify({ username: a.username, display_name: a.username, password: a.password, roles: a.roles }),
+    });
+    assert.equal(made.status, 201, `account ${a.username}: ${await made.text()}`);
+  }
+}
+
+async function signIn(page, username = USERNAME, password = PASSWORD) {
   await page.goto(`${base}/sign-in`);
-  await page.getByLabel('Username').fill(USERNAME);
-  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.waitForURL(`${base}/`);
   await assertVisible(page.getByText(`Signed in as`), 'the signed-in state');
@@ -215,6 +240,83 @@ test('a form posted from elsewhere (no CSRF token) changes nothing', async () =>
   await context.close();
 });
 
+test('a delegate signs in and submits a proposal, with errors next to the field', async () => {
+  const { context, page } = await fresh();
+  await signIn(page, DELEGATE.username, DELEGATE.password);
+  await page.goto(`${base}/conferences/pp-14`);
+  await page.getByRole('link', { name: 'Proposals', exact: true }).click();
+  await page.getByRole('link', { name: 'Submit a proposal' }).click();
+  // Start from the latest text of Resolution 133.
+  await page.getByLabel('Start from the latest text of').selectOption('itu.res-133');
+  await page.getByRole('button', { name: 'Load its text' }).click();
+  const text = await page.getByLabel(/^Text/).inputValue();
+  assert.match(text, /internationalized \(multilingual\) domain names/, 'the form holds the latest text');
+  assert.equal(await page.getByLabel(/^Sponsors/).inputValue(), 'BRA', 'the delegate\'s own member sponsors');
+  // Without a group, the refusal is next to the group field and nothing else is lost.
+  await page.getByLabel(/^Title/).fill('Brazil: universal acceptance in Resolution 133');
+  const amended = text.replace('so that the views of all regions are heard;', 'so that the views of all regions, and of all language communities, are heard;');
+  assert.notEqual(amended, text, 'the paragraph to amend is in the text');
+  await page.getByLabel(/^Text/).fill(amended);
+  await page.getByLabel(/^Reasons/).fill('invites-member-states.1: to include language communities');
+  await page.getByRole('button', { name: 'Submit the proposal' }).click();
+  const error = page.locator('#e-group');
+  await assertVisible(error, 'the error next to the group');
+  assert.equal(await page.getByLabel(/^Group to consider it/).getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.getByLabel(/^Title/).inputValue(), 'Brazil: universal acceptance in Resolution 133', 'the form keeps what was typed');
+  await accessible(page, 'proposal-form-error');
+  await shoot(page, 'proposal-form-error');
+  await page.getByLabel(/^Group to consider it/).selectOption('pp-14.com5');
+  await page.getByRole('button', { name: 'Submit the proposal' }).click();
+  await page.waitForURL(/\/proposals\/pp-14\.main-\d+$/);
+  await assertVisible(page.getByRole('heading', { level: 1, name: 'Brazil: universal acceptance in Resolution 133' }), 'the proposal\'s title');
+  const row = page.locator('table.amendments tbody tr');
+  assert.equal(await row.count(), 1, 'one amendment');
+  assert.match(await row.first().innerText(), /MOD\s+invites-member-states\.1\s+to include language communities/);
+  assert.ok(await page.locator('.redline ins').count() > 0, 'the redline shows the inserted words');
+  await accessible(page, 'proposal');
+  await shoot(page, 'proposal');
+  const symbol = (await page.locator('.citation').first().innerText()).replace('Proposal ', '');
+  await page.goto(`${base}/conferences/pp-14/proposals`);
+  await assertVisible(page.getByRole('link', { name: symbol }), 'the new proposal in the list');
+  await context.close();
+});
+
+test('a chair resolves a bracket and the draft page shows it', async () => {
+  const { context, page } = await fresh();
+  // Signed out, the draft shows its bracket with sponsors but no forms.
+  await page.goto(`${base}/conferences/pp-14/drafts`);
+  await page.getByRole('link', { name: /^Resolution 133/ }).click();
+  await page.waitForURL(`${base}/drafts/pp-14.dt-res-133`);
+  await assertVisible(page.locator('.bracket .sponsors', { hasText: 'APT' }), 'the sponsors of an alternative');
+  assert.equal(await page.getByRole('heading', { name: "Chair's work" }).count(), 0, 'no forms for the public');
+  await signIn(page, CHAIR.username, CHAIR.password);
+  await page.goto(`${base}/drafts/pp-14.dt-res-133`);
+  const brackets = Number((await page.locator('.counts strong').innerText()).match(/^(\d+) bracket/)[1]);
+  assert.ok(brackets >= 1, `the draft has an open bracket (${brackets})`);
+  const form = page.locator('form.resolve').first();
+  const legend = await form.locator('legend').innerText();
+  const id = legend.match(/bracket (b\d+)/)[1];
+  // Nothing chosen: the refusal shows above the forms and the bracket stays.
+  await form.getByRole('button', { name: `Resolve bracket ${id}` }).click();
+  await assertVisible(page.locator('#e-resolve'), 'the error above the forms');
+  assert.match(await page.locator('#e-resolve').innerText(), /choose the alternative/);
+  await accessible(page, 'draft-chair-error');
+  const chosen = (await form.locator('label').first().innerText()).replace(/^[A-Z, ]+: /, '');
+  await page.locator('form.resolve').first().locator('input[type=radio]').first().check();
+  await page.locator('form.resolve').first().getByRole('button', { name: `Resolve bracket ${id}` }).click();
+  await page.waitForURL(`${base}/drafts/pp-14.dt-res-133`);
+  assert.equal(await page.locator(`#b-${id}`).count(), 0, 'the bracket is gone from the text');
+  assert.match(await page.locator('.counts strong').innerText(), new RegExp(`^${brackets - 1} bracket`));
+  assert.ok((await page.locator('.text').innerText()).includes(chosen.trim()), `the chosen words are in the text: ${chosen}`);
+  assert.match(await page.locator('ol.versions li').first().innerText(), /revised, by chair\.ah-int in pp-14\.adhoc-internet/);
+  await accessible(page, 'draft-chair');
+  await shoot(page, 'draft-chair');
+  // The earlier version is still there, bracket and all.
+  await page.locator('ol.versions li').nth(1).getByRole('link').click();
+  await assertVisible(page.locator(`#b-${id}`), 'the bracket in the earlier version');
+  await context.close();
+});
+
 /** Presses Tab until the focused element's text matches, then returns it. */
 async function tabTo(page, pattern, max = 80) {
   for (let i = 0; i < max; i++) {
@@ -293,6 +395,15 @@ const PAGE_KINDS = [
   ['instrument', '/instruments/itu.res-102'],
   ['instrument-earlier-revision', '/instruments/itu.res-102?rev=itu.res-102.guadalajara-2010'],
   ['compare', '/instruments/itu.res-102/compare?from=itu.res-102.guadalajara-2010&to=itu.res-102.busan-2014'],
+  ['instrument-provenance', '/instruments/itu.res-102?provenance=1'],
+  ['proposals', '/conferences/pp-14/proposals'],
+  ['proposal-withdrawn', '/proposals/pp-14.main-3'],
+  ['drafts', '/conferences/pp-14/drafts'],
+  ['draft', '/drafts/pp-14.dt-res-130'],
+  ['draft-open-only', '/drafts/pp-14.dt-res-130?open=1'],
+  ['draft-adopted', '/drafts/pp-14.dt-res-102'],
+  ['report', '/reports/pp-14.main-4'],
+  ['follow-ups', '/conferences/pp-14/follow-ups'],
   ['sign-in', '/sign-in'],
   ['not-found', '/documents/pp-14.main-999'],
 ];
@@ -320,6 +431,13 @@ test('every page kind passes axe-core (WCAG 2.1 A and AA), wide and at phone wid
   await accessible(page, 'document-secretariat');
   await shoot(page, 'document-secretariat');
   await context.close();
+  // A delegate's proposal form.
+  const delegate = await fresh();
+  await signIn(delegate.page, DELEGATE.username, DELEGATE.password);
+  await delegate.page.goto(`${base}/conferences/pp-14/proposals/new?instrument=itu.res-102`);
+  await accessible(delegate.page, 'proposal-form');
+  await shoot(delegate.page, 'proposal-form');
+  await delegate.context.close();
 });
 
 test('pages answer 304 to a client that has them', async () => {

@@ -16,7 +16,9 @@ use plenary_domain::model::{Conference, Group, Language};
 use serde::Deserialize;
 
 use super::forms::check_csrf;
-use super::{Chrome, OrPage, Page, not_found, page, render, visitor, wire_name, words};
+use super::{
+    Chrome, FieldError, OrPage, Page, error_for, not_found, page, render, visitor, wire_name, words,
+};
 use crate::WebState;
 
 pub(super) fn routes() -> Router<WebState> {
@@ -64,12 +66,6 @@ pub(super) struct ListQuery {
     page: String,
 }
 
-/// A filter value refused, with the field it belongs to.
-pub(super) struct FieldError {
-    field: &'static str,
-    message: String,
-}
-
 #[derive(Template)]
 #[template(path = "documents.html")]
 struct ListPage {
@@ -90,10 +86,7 @@ struct ListPage {
 
 impl ListPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        error_for(&self.errors, field)
     }
 
     fn first_shown(&self) -> usize {
@@ -311,10 +304,7 @@ struct DocumentPage {
 
 impl DocumentPage {
     fn error(&self, field: &str) -> Option<&str> {
-        self.errors
-            .iter()
-            .find(|e| e.field == field)
-            .map(|e| e.message.as_str())
+        error_for(&self.errors, field)
     }
 
     fn lang(&self, l: &Language) -> String {

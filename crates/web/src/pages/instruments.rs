@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use plenary_domain::model::{Instrument, Revision};
+use plenary_domain::negotiation::blame::{Blame, Origin};
 use plenary_text::{Inline, Part, Text};
 use serde::Deserialize;
 
@@ -46,6 +47,8 @@ pub(crate) struct ProvisionView {
     pub depth: usize,
     pub pieces: Vec<Piece>,
     pub has_brackets: bool,
+    /// Where the paragraph and its words came from, when asked for.
+    pub provenance: Option<String>,
 }
 
 pub(crate) struct SectionView {
@@ -123,6 +126,7 @@ pub(crate) fn text_view(inst: &plenary_text::Instrument, open_only: bool) -> Tex
                 depth: depth.min(4),
                 pieces: pieces(&p.text),
                 has_brackets,
+                provenance: None,
             });
         }
     }
@@ -147,6 +151,8 @@ struct InstrumentQuery {
     rev: String,
     #[serde(default)]
     open: String,
+    #[serde(default)]
+    provenance: String,
 }
 
 #[derive(Template)]
@@ -157,6 +163,7 @@ struct InstrumentPage {
     revision: Revision,
     text: TextView,
     open_only: bool,
+    provenance: bool,
     from: String,
     to: String,
 }
@@ -221,7 +228,17 @@ async fn instrument_page(s: &WebState, headers: &HeaderMap, id: &str, q: Instrum
     };
     let revision = revision_of(s, &v.actor, &instrument, &rev).await?;
     let open_only = !q.open.is_empty();
-    let text = text_view(&parsed(&revision)?, open_only);
+    let provenance = !q.provenance.is_empty();
+    let mut text = text_view(&parsed(&revision)?, open_only);
+    if provenance
+        && let Some(blame) = s
+            .app
+            .blame(&v.actor, revision.id.as_str())
+            .await
+            .or_page("instrument")?
+    {
+        annotate(&mut text, &blame, &instrument);
+    }
     let to = revision.id.to_string();
     let from = revision
         .previous
@@ -234,9 +251,91 @@ async fn instrument_page(s: &WebState, headers: &HeaderMap, id: &str, q: Instrum
         revision,
         text,
         open_only,
+        provenance,
         from,
         to,
     }))
+}
+
+/// One origin of words, in words: the proposals that brought them, the revision they
+/// were already in, or what the group did to them.
+fn origin_words(o: &Origin, instrument: &Instrument) -> String {
+    if !o.proposals.is_empty() {
+        return o
+            .proposals
+            .iter()
+            .map(|p| {
+                let sponsors: Vec<String> = p.sponsors.iter().map(|s| s.to_uppercase()).collect();
+                format!("{} ({})", p.symbol, sponsors.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+    }
+    let citation = o.revision.as_ref().map(|r| {
+        instrument
+            .revisions
+            .iter()
+            .find(|x| &x.id == r)
+            .map_or_else(|| r.to_string(), |x| x.citation.clone())
+    });
+    match (o.kind.as_str(), citation) {
+        ("base" | "revision.recorded" | "draft.adopted", Some(c)) => c,
+        (kind, _) => {
+            let what = match kind {
+                "draft.revised" => "wording agreed".to_owned(),
+                "draft.compiled" => "the compilation".to_owned(),
+                other => other.trim_start_matches("draft.").replace(['_', '.'], " "),
+            };
+            match &o.group {
+                Some(g) => format!("{what} in {g}"),
+                None => what,
+            }
+        }
+    }
+}
+
+/// Puts each provision's provenance under it: who introduced it, and where its words came
+/// from when that differs.
+fn annotate(text: &mut TextView, blame: &Blame, instrument: &Instrument) {
+    let words = |i: usize| {
+        blame
+            .origins
+            .get(i)
+            .map(|o| origin_words(o, instrument))
+            .unwrap_or_default()
+    };
+    for section in &mut text.sections {
+        for p in &mut section.provisions {
+            let Some(b) = blame
+                .provisions
+                .iter()
+                .find(|b| format!("p-{}", b.provision) == p.anchor)
+            else {
+                continue;
+            };
+            let mut from: Vec<usize> = Vec::new();
+            for span in &b.spans {
+                if !from.contains(&span.origin) {
+                    from.push(span.origin);
+                }
+            }
+            let introduced = words(b.introduced_by);
+            let others: Vec<String> = from
+                .into_iter()
+                .filter(|o| *o != b.introduced_by)
+                .map(words)
+                .filter(|w| !w.is_empty() && *w != introduced)
+                .collect();
+            p.provenance = Some(if others.is_empty() {
+                format!("From {introduced}.")
+            } else {
+                format!(
+                    "Introduced by {introduced}; words from {}.",
+                    others.join("; ")
+                )
+            });
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]

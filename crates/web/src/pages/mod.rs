@@ -7,6 +7,8 @@
 //! - `instruments`: an instrument's text with a provision anchor each, its revisions, and
 //!   the redline between any two.
 //! - `feeds`: Atom (RFC 4287) and iCalendar (RFC 5545).
+//! - `negotiation`: proposals (and the delegate's form), drafts (and the chair's forms),
+//!   reports, follow-ups.
 //! - `forms`: sign-in and sign-out, and the CSRF check every page form passes.
 // A page that cannot be shown returns the error page to send instead (`Result<_,
 // Response>`); it is built at most once per request, so its size does not matter.
@@ -16,6 +18,7 @@ mod documents;
 mod feeds;
 mod forms;
 mod instruments;
+mod negotiation;
 mod site;
 
 use askama::Template;
@@ -35,6 +38,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(site::routes())
         .merge(documents::routes())
         .merge(instruments::routes())
+        .merge(negotiation::routes())
         .merge(feeds::routes())
         .merge(forms::routes())
         .route("/static/plenary.css", get(stylesheet))
@@ -168,6 +172,20 @@ pub(crate) fn wire_name<T: serde::Serialize>(value: &T) -> String {
 /// A wire name made readable: `safety_and_security` → `safety and security`.
 pub(crate) fn words<T: serde::Serialize>(value: &T) -> String {
     wire_name(value).replace('_', " ")
+}
+
+/// A refused value, shown next to the field it belongs to (`form`: above the form).
+pub(crate) struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+/// The message for a field, if one was refused.
+pub(crate) fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a str> {
+    errors
+        .iter()
+        .find(|e| e.field == field)
+        .map(|e| e.message.as_str())
 }
 
 /// The body of a response as sent, so that both outcomes of a handler read as one type.

@@ -10,6 +10,7 @@ use plenary_app::{ReportingStatus, RightsRow};
 use plenary_domain::documents::Document;
 use plenary_domain::meetings::Meeting;
 use plenary_domain::model::{Conference, Group, GroupVisibility, Instrument};
+use plenary_domain::negotiation::GroupRecord;
 use plenary_domain::rights::Right;
 
 use super::{Chrome, OrPage, Page, not_found, page, render, visitor, words};
@@ -54,6 +55,7 @@ struct GroupPage {
     rights: Vec<RightsLine>,
     meetings: Vec<MeetingRow>,
     documents: Vec<Document>,
+    record: GroupRecord,
 }
 
 pub(super) struct GroupRow {
@@ -207,6 +209,11 @@ async fn group_page(s: &WebState, headers: &HeaderMap, id: &str) -> Page {
         .into_iter()
         .filter(|d| d.group.as_ref() == Some(&group.id))
         .collect();
+    let record = s
+        .app
+        .group_record(who, group.id.as_str())
+        .await
+        .or_page("group")?;
     let parent = group
         .parent
         .as_ref()
@@ -228,6 +235,7 @@ async fn group_page(s: &WebState, headers: &HeaderMap, id: &str) -> Page {
         parent,
         children,
         documents,
+        record,
     }))
 }
 
