@@ -430,6 +430,12 @@ test('every page kind passes axe-core (WCAG 2.1 A and AA), wide and at phone wid
   await page.goto(`${base}/documents/pp-14.main-2`);
   await accessible(page, 'document-secretariat');
   await shoot(page, 'document-secretariat');
+  await page.goto(`${base}/documents/pp-14.adm-2`);
+  await accessible(page, 'document-secretariat-lift');
+  await shoot(page, 'document-secretariat-lift');
+  await page.goto(`${base}/conferences/pp-14/documents/new`);
+  await accessible(page, 'publish-form');
+  await shoot(page, 'publish-form');
   await context.close();
   // A delegate's proposal form.
   const delegate = await fresh();

@@ -27,12 +27,13 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/conferences/{id}/restrictions", get(register))
         .route("/documents/{id}", get(document))
         .route("/documents/{id}/restrict", post(restrict))
+        .route("/documents/{id}/declassify", post(declassify))
 }
 
 /// Documents per page of the list.
 pub(crate) const PAGE_SIZE: usize = 20;
 
-const KINDS: [DocumentKind; 7] = [
+pub(super) const KINDS: [DocumentKind; 7] = [
     DocumentKind::Contribution,
     DocumentKind::Temporary,
     DocumentKind::Information,
@@ -74,6 +75,7 @@ struct ListPage {
     groups: Vec<Group>,
     kinds: Vec<(String, String)>,
     languages: Vec<(String, String)>,
+    can_publish: bool,
     sponsors: Vec<String>,
     q: ListQuery,
     errors: Vec<FieldError>,
@@ -102,7 +104,7 @@ impl ListPage {
     }
 }
 
-fn language_name(l: Language) -> &'static str {
+pub(super) fn language_name(l: Language) -> &'static str {
     match l {
         Language::Arabic => "Arabic",
         Language::Chinese => "Chinese",
@@ -248,6 +250,7 @@ async fn list_page(s: &WebState, headers: &HeaderMap, id: &str, q: ListQuery) ->
         StatusCode::BAD_REQUEST
     };
     let html = render(&ListPage {
+        can_publish: v.actor.is_secretariat() && v.chrome.csrf.is_some(),
         chrome: v.chrome,
         groups,
         kinds: KINDS.iter().map(|k| (wire_name(k), words(k))).collect(),
@@ -283,6 +286,9 @@ pub(super) struct RestrictForm {
     review_on: String,
     #[serde(default)]
     title_restricted: Option<String>,
+    /// Why a restriction is lifted early (the lift form).
+    #[serde(default)]
+    note: String,
 }
 
 #[derive(Template)]
@@ -297,6 +303,7 @@ struct DocumentPage {
     withheld: bool,
     restricted_now: bool,
     can_restrict: bool,
+    can_declassify: bool,
     reasons: Vec<(String, String)>,
     form: RestrictForm,
     errors: Vec<FieldError>,
@@ -391,6 +398,7 @@ async fn document_page(
     Ok(DocumentPage {
         withheld: !can_read_document(&who, &document, today),
         can_restrict: who.is_secretariat() && chrome.csrf.is_some() && !restricted_now,
+        can_declassify: who.is_secretariat() && chrome.csrf.is_some() && restricted_now,
         restricted_now,
         reasons: RestrictionReason::ALL
             .iter()
@@ -414,8 +422,45 @@ fn form_field(field: &str) -> &'static str {
         "restriction.justification" => "justification",
         "restriction.decided_by" => "decided_by",
         "restriction.review_on" | "review_on" => "review_on",
+        "note" => "note",
+        "decided_by" => "decided_by",
         _ => "form",
     }
+}
+
+/// The secretariat lifts a restriction before its review date: the document becomes
+/// public, and the register keeps the restriction with who lifted it and why.
+async fn declassify(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<RestrictForm>,
+) -> Response {
+    page(
+        async {
+            let v = visitor(&s, &headers).await?;
+            check_csrf(&v.chrome, &form.csrf)?;
+            let command = Command::DeclassifyDocument {
+                document: id.clone(),
+                decided_by: form.decided_by.trim().to_owned(),
+                note: form.note.trim().to_owned(),
+            };
+            let refusal = match s.app.execute(&v.actor, command).await {
+                Ok(_) => return Ok(Redirect::to(&format!("/documents/{id}")).into_response()),
+                Err(AppError::Domain(DomainError::InvalidField { field, rule })) => FieldError {
+                    field: form_field(&field),
+                    message: rule,
+                },
+                Err(AppError::Domain(DomainError::Forbidden { reason })) => {
+                    return Err(super::error_page(StatusCode::FORBIDDEN, &reason));
+                }
+                Err(e) => return Err(super::failed(e, "declassify")),
+            };
+            let page = document_page(&s, v.actor, v.chrome, &id, form, vec![refusal]).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+        }
+        .await,
+    )
 }
 
 async fn restrict(

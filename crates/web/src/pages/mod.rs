@@ -3,7 +3,9 @@
 //! through the same use cases, and so the same access policy, as the JSON API.
 //!
 //! - `site`: home, conference, group.
-//! - `documents`: document list, document, restriction register, the restrict form.
+//! - `documents`: document list, document, restriction register, the restrict and lift
+//!   forms.
+//! - `publish`: the secretariat's form to publish a document.
 //! - `instruments`: an instrument's text with a provision anchor each, its revisions, and
 //!   the redline between any two.
 //! - `feeds`: Atom (RFC 4287) and iCalendar (RFC 5545).
@@ -19,6 +21,7 @@ mod feeds;
 mod forms;
 mod instruments;
 mod negotiation;
+mod publish;
 mod site;
 
 use askama::Template;
@@ -39,6 +42,7 @@ pub(crate) fn routes() -> Router<WebState> {
         .merge(documents::routes())
         .merge(instruments::routes())
         .merge(negotiation::routes())
+        .merge(publish::routes())
         .merge(feeds::routes())
         .merge(forms::routes())
         .route("/static/plenary.css", get(stylesheet))

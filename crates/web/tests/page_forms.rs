@@ -1,8 +1,9 @@
-//! The negotiation's pages on the demo conference: drafts drawn with their brackets,
-//! sponsors, withdrawals and history; the chair resolving a bracket and the delegate
-//! submitting a proposal through page forms, where a refusal is named next to its field
-//! and writes nothing; and no form for a visitor who may not act. SQLite by default,
-//! PostgreSQL when `PLENARY_TEST_POSTGRES_URL` is set.
+//! The pages of the work on the demo conference: drafts drawn with their brackets,
+//! sponsors, withdrawals and history; the chair resolving a bracket, the delegate
+//! submitting a proposal, the secretariat publishing a document and lifting a restriction,
+//! all through page forms, where a refusal is named next to its field and writes nothing;
+//! and no form for a visitor who may not act. SQLite by default, PostgreSQL when
+//! `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../app/tests/common/mod.rs"]
@@ -506,4 +507,123 @@ async fn a_restricted_proposal_shows_its_notice_and_nothing_of_its_text_or_reaso
         let v: serde_json::Value = serde_json::from_str(&body).unwrap();
         assert_eq!(v["total"], 0, "search finds restricted text: {body}");
     }
+}
+
+#[tokio::test]
+async fn the_secretariat_publishes_a_document_and_bad_input_is_named_next_to_its_field() {
+    let site = Site::demo().await;
+    let member = MemberId::new("bra").unwrap();
+    let (delegate, _) = site
+        .signed_in("delegate.bra", Role::Delegate { member })
+        .await;
+    let (status, _) = site
+        .get("/conferences/pp-14/documents/new", Some(&delegate))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "only the secretariat publishes"
+    );
+    let (session, csrf) = site.signed_in("sec.pub", Role::Secretariat).await;
+    let (_, list) = site
+        .get("/conferences/pp-14/documents", Some(&session))
+        .await;
+    assert!(list.contains("href=\"/conferences/pp-14/documents/new\""));
+    let path = "/conferences/pp-14/documents/new";
+    let before = site.head().await;
+    let text = "The secretariat informs delegations that the plenary hall opens at 08:30.";
+    let base = [
+        ("csrf", csrf.as_str()),
+        ("series", "administrative"),
+        ("kind", "information"),
+        ("title", "Opening hours of the plenary hall"),
+        ("group", ""),
+        ("sponsors", ""),
+        ("language", "en"),
+        ("text", text),
+        ("relation", ""),
+        ("of", ""),
+    ];
+    let with = |field: &str, value: &'static str| {
+        base.iter()
+            .map(|(k, v)| (*k, if *k == field { value } else { *v }))
+            .collect::<Vec<_>>()
+    };
+    for (field, value, error) in [
+        ("kind", "memo", "e-kind"),
+        ("language", "latin", "e-language"),
+        ("text", "  ", "e-text"),
+        ("relation", "revision", "e-of"),
+        ("sponsors", "B R A!", "e-sponsors"),
+        ("title", "", "e-title"),
+    ] {
+        let (status, page, _) = site.post_form(path, &session, &with(field, value)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}");
+        assert!(
+            page.contains(&format!("id=\"{error}\"")),
+            "{field}={value}: {page}"
+        );
+    }
+    assert_eq!(site.head().await, before, "refusals write nothing");
+    let (status, _, location) = site.post_form(path, &session, &base).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert!(location.starts_with("/documents/pp-14.adm-"), "{location}");
+    let (status, page) = site.get(&location, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Opening hours of the plenary hall") && page.contains(text));
+}
+
+#[tokio::test]
+async fn the_secretariat_lifts_a_restriction_and_the_register_keeps_it() {
+    let site = Site::demo().await;
+    let (_, before_page) = site.get("/documents/pp-14.adm-2", None).await;
+    assert!(before_page.contains("Restricted document"));
+    assert!(!before_page.contains("Illustrative restricted content"));
+    let (session, csrf) = site.signed_in("sec.lift", Role::Secretariat).await;
+    let (_, page) = site.get("/documents/pp-14.adm-2", Some(&session)).await;
+    assert!(page.contains("Lift the restriction"));
+    let path = "/documents/pp-14.adm-2/declassify";
+    let before = site.head().await;
+    let (status, page, _) = site
+        .post_form(
+            path,
+            &session,
+            &[
+                ("csrf", &csrf),
+                ("decided_by", "Secretary-General"),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("id=\"e-note\""), "{page}");
+    assert_eq!(site.head().await, before);
+    let (status, _, location) = site
+        .post_form(
+            path,
+            &session,
+            &[
+                ("csrf", &csrf),
+                ("decided_by", "Secretary-General"),
+                (
+                    "note",
+                    "The participants concerned agreed to its publication.",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location, "/documents/pp-14.adm-2");
+    let (_, page) = site.get("/documents/pp-14.adm-2", None).await;
+    assert!(!page.contains("Restricted document"));
+    assert!(
+        page.contains("Illustrative restricted content"),
+        "the content is public now"
+    );
+    assert!(page.contains("Earlier restrictions"));
+    let (_, register) = site.get("/conferences/pp-14/restrictions", None).await;
+    assert!(
+        register.contains("lifted"),
+        "the register keeps the lifted restriction"
+    );
 }
