@@ -305,8 +305,11 @@ async fn only_the_chair_of_the_drafts_group_gets_the_forms_and_may_act() {
             &[("csrf", &csrf)],
         )
         .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(page.contains("id=\"e-adopt\""), "{page}");
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        page.contains("id=\"e-adopt\""),
+        "the refusal is on the page: {page}"
+    );
     assert_eq!(site.head().await, before);
 }
 

@@ -7,8 +7,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use plenary_app::AppError;
-use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, can_read_document};
 use plenary_domain::command::Command;
 use plenary_domain::documents::{Document, DocumentKind, Relation, Restriction, RestrictionReason};
@@ -17,7 +15,8 @@ use serde::Deserialize;
 
 use super::forms::check_csrf;
 use super::{
-    Chrome, FieldError, OrPage, Page, error_for, not_found, page, render, visitor, wire_name, words,
+    Chrome, FieldError, OrPage, Page, error_for, not_found, page, refusal, render, visitor,
+    wire_name, words,
 };
 use crate::WebState;
 
@@ -445,19 +444,12 @@ async fn declassify(
                 decided_by: form.decided_by.trim().to_owned(),
                 note: form.note.trim().to_owned(),
             };
-            let refusal = match s.app.execute(&v.actor, command).await {
+            let (status, refused) = match s.app.execute(&v.actor, command).await {
                 Ok(_) => return Ok(Redirect::to(&format!("/documents/{id}")).into_response()),
-                Err(AppError::Domain(DomainError::InvalidField { field, rule })) => FieldError {
-                    field: form_field(&field),
-                    message: rule,
-                },
-                Err(AppError::Domain(DomainError::Forbidden { reason })) => {
-                    return Err(super::error_page(StatusCode::FORBIDDEN, &reason));
-                }
-                Err(e) => return Err(super::failed(e, "declassify")),
+                Err(e) => refusal(e, form_field, "form")?,
             };
-            let page = document_page(&s, v.actor, v.chrome, &id, form, vec![refusal]).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+            let page = document_page(&s, v.actor, v.chrome, &id, form, vec![refused]).await?;
+            Ok((status, render(&page)).into_response())
         }
         .await,
     )
@@ -511,16 +503,12 @@ async fn restrict(
                 };
                 match s.app.execute(&v.actor, command).await {
                     Ok(_) => return Ok(Redirect::to(&format!("/documents/{id}")).into_response()),
-                    Err(AppError::Domain(DomainError::InvalidField { field, rule })) => {
-                        errors.push(FieldError {
-                            field: form_field(&field),
-                            message: rule,
-                        });
+                    Err(e) => {
+                        let (status, refused) = refusal(e, form_field, "form")?;
+                        errors.push(refused);
+                        let page = document_page(&s, v.actor, v.chrome, &id, form, errors).await?;
+                        return Ok((status, render(&page)).into_response());
                     }
-                    Err(AppError::Domain(DomainError::Forbidden { reason })) => {
-                        return Err(super::error_page(StatusCode::FORBIDDEN, &reason));
-                    }
-                    Err(e) => return Err(super::failed(e, "restrict")),
                 }
             }
             let page = document_page(&s, v.actor, v.chrome, &id, form, errors).await?;

@@ -192,6 +192,43 @@ pub(crate) fn error_for<'a>(errors: &'a [FieldError], field: &str) -> Option<&'a
         .map(|e| e.message.as_str())
 }
 
+/// A command refused by the domain, for its form: a broken rule goes next to the field it
+/// names (`field_of` maps the domain's field to the form's), a refusal without a field
+/// (not allowed, not found, already there) goes to `fallback`; a failure of the platform
+/// is an error page. The status is 403 for what the visitor may not do, 422 otherwise.
+pub(crate) fn refusal(
+    e: AppError,
+    field_of: impl Fn(&str) -> &'static str,
+    fallback: &'static str,
+) -> Result<(StatusCode, FieldError), Response> {
+    match e {
+        AppError::Domain(DomainError::InvalidField { field, rule }) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldError {
+                field: field_of(&field),
+                message: rule,
+            },
+        )),
+        AppError::Domain(DomainError::Forbidden { reason }) => Ok((
+            StatusCode::FORBIDDEN,
+            FieldError {
+                field: fallback,
+                message: reason,
+            },
+        )),
+        AppError::Domain(
+            e @ (DomainError::NotFound { .. } | DomainError::AlreadyExists { .. }),
+        ) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FieldError {
+                field: fallback,
+                message: e.to_string(),
+            },
+        )),
+        other => Err(failed(other, "form")),
+    }
+}
+
 /// The body of a response as sent, so that both outcomes of a handler read as one type.
 pub(crate) type Page = Result<Response, Response>;
 

@@ -15,8 +15,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use plenary_app::AppError;
-use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, Role};
 use plenary_domain::command::Command;
 use plenary_domain::event::Change;
@@ -32,7 +30,7 @@ use serde::Deserialize;
 use super::forms::check_csrf;
 use super::instruments::{TextView, text_view};
 use super::{
-    Chrome, FieldError, OrPage, Page, error_for, error_page, failed, not_found, page, render,
+    Chrome, FieldError, OrPage, Page, error_for, error_page, not_found, page, refusal, render,
     visitor,
 };
 use crate::WebState;
@@ -484,25 +482,13 @@ async fn submit_proposal(
                         );
                         return Ok(Redirect::to(&to).into_response());
                     }
-                    Err(AppError::Domain(DomainError::InvalidField { field, rule })) => {
-                        errors.push(FieldError {
-                            field: proposal_field(&field),
-                            message: rule,
-                        });
+                    Err(e) => {
+                        let (status, refused) = refusal(e, proposal_field, "form")?;
+                        errors.push(refused);
+                        let page =
+                            proposal_form_page(&s, v.actor, v.chrome, &id, form, errors).await?;
+                        return Ok((status, render(&page)).into_response());
                     }
-                    Err(AppError::Domain(DomainError::Forbidden { reason })) => {
-                        errors.push(FieldError {
-                            field: "form",
-                            message: reason,
-                        });
-                    }
-                    Err(e @ AppError::Domain(DomainError::NotFound { .. })) => {
-                        errors.push(FieldError {
-                            field: "form",
-                            message: e.to_string(),
-                        });
-                    }
-                    Err(e) => return Err(failed(e, "submit proposal")),
                 }
             }
             let page = proposal_form_page(&s, v.actor, v.chrome, &id, form, errors).await?;
@@ -837,7 +823,8 @@ async fn resolve_bracket(
                         form.bracket
                     ),
                 }];
-                return refused(&s, v, &id, errors).await;
+                let page = draft_page(&s, v.actor, v.chrome, &id, false, None, errors).await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
             };
             let command = Command::ResolveBracket {
                 draft: id.clone(),
@@ -894,22 +881,12 @@ async fn act(
     command: Command,
     field: &'static str,
 ) -> Page {
-    let message = match s.app.execute(&v.actor, command).await {
+    let (status, refused) = match s.app.execute(&v.actor, command).await {
         Ok(_) => return Ok(Redirect::to(&format!("/drafts/{id}")).into_response()),
-        Err(AppError::Domain(DomainError::InvalidField { field, rule })) => {
-            format!("{field}: {rule}")
-        }
-        Err(AppError::Domain(DomainError::Forbidden { reason })) => reason,
-        Err(AppError::Domain(e @ DomainError::NotFound { .. })) => e.to_string(),
-        Err(AppError::Domain(e @ DomainError::AlreadyExists { .. })) => e.to_string(),
-        Err(e) => return Err(failed(e, "draft")),
+        Err(e) => refusal(e, |_| field, field)?,
     };
-    refused(s, v, id, vec![FieldError { field, message }]).await
-}
-
-async fn refused(s: &WebState, v: super::Visitor, id: &str, errors: Vec<FieldError>) -> Page {
-    let page = draft_page(s, v.actor, v.chrome, id, false, None, errors).await?;
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
+    let page = draft_page(s, v.actor, v.chrome, id, false, None, vec![refused]).await?;
+    Ok((status, render(&page)).into_response())
 }
 
 // ---------------------------------------------------------------------------------------

@@ -8,8 +8,6 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Form, Router};
-use plenary_app::AppError;
-use plenary_domain::DomainError;
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
 use plenary_domain::documents::{LanguageVersion, Relation, Series, Submission};
@@ -20,7 +18,7 @@ use serde::Deserialize;
 use super::documents::{KINDS, language_name, parse_kind};
 use super::forms::check_csrf;
 use super::{
-    Chrome, FieldError, OrPage, error_for, error_page, failed, not_found, page, render, visitor,
+    Chrome, FieldError, OrPage, error_for, error_page, not_found, page, refusal, render, visitor,
     wire_name, words,
 };
 use crate::WebState;
@@ -279,19 +277,13 @@ async fn publish(
                             );
                             return Ok(Redirect::to(&to).into_response());
                         }
-                        Err(AppError::Domain(DomainError::InvalidField { field, rule })) => {
-                            vec![FieldError {
-                                field: publish_field(&field),
-                                message: rule,
-                            }]
+                        Err(e) => {
+                            let (status, refused) = refusal(e, publish_field, "form")?;
+                            let page =
+                                publish_page(&s, &v.actor, v.chrome, &id, form, vec![refused])
+                                    .await?;
+                            return Ok((status, render(&page)).into_response());
                         }
-                        Err(AppError::Domain(
-                            e @ (DomainError::Forbidden { .. } | DomainError::NotFound { .. }),
-                        )) => vec![FieldError {
-                            field: "form",
-                            message: e.to_string(),
-                        }],
-                        Err(e) => return Err(failed(e, "publish")),
                     }
                 }
             };
