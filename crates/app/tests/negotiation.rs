@@ -467,7 +467,7 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
         Command::AdoptDraft {
             draft: DRAFT.into(),
             decision: Decision::Consensus,
-            meeting: Some("pp-14.pl.12".into()),
+            meeting: Some("pp-14.pl.2".into()),
         },
     )
     .await
@@ -674,6 +674,67 @@ async fn observers_cannot_propose_or_vote_and_pending_credentials_cannot_vote() 
         .unwrap()
         .unwrap();
     assert_eq!(d.state, DraftState::NotAdopted);
+}
+
+#[tokio::test]
+async fn a_step_names_only_a_scheduled_meeting_of_the_drafts_group() {
+    let s = Story::new().await;
+    let mut input = proposal("bra", demo::RES102_PROPOSAL_BRA);
+    input.group = GroupId::new("pp-14.com5").unwrap();
+    s.run(&delegate("bra"), Command::SubmitProposal(input))
+        .await
+        .unwrap();
+    let p = s
+        .app
+        .proposals(&Actor::anonymous(), CONF)
+        .await
+        .unwrap()
+        .remove(0);
+    let compile = |meeting: &str| {
+        Command::CompileDraft(Compilation {
+            id: "pp-14.dt-privacy".into(),
+            conference: CONF.parse_id(),
+            group: GroupId::new("pp-14.com5").unwrap(),
+            instrument: Some(InstrumentId::new("itu.res-102").unwrap()),
+            proposals: vec![p.id.clone()],
+            meeting: Some(meeting.into()),
+        })
+    };
+    // Never scheduled.
+    let e = s
+        .refused(&chair("pp-14.com5"), compile("pp-14.com5.9"))
+        .await;
+    assert!(
+        matches!(&e, DomainError::InvalidField { field, .. } if field == "meeting"),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .contains("no meeting 'pp-14.com5.9' is scheduled"),
+        "{e}"
+    );
+    // Scheduled, but a meeting of another group.
+    let e = s
+        .refused(&chair("pp-14.com5"), compile("pp-14.wg-pl.1"))
+        .await;
+    assert!(
+        e.to_string()
+            .contains("is a meeting of pp-14.wg-pl, not of pp-14.com5"),
+        "{e}"
+    );
+    // Its own group's meeting: recorded, and the draft's history names it.
+    s.run(&chair("pp-14.com5"), compile("pp-14.com5.1"))
+        .await
+        .unwrap();
+    let versions = s
+        .app
+        .draft_versions(&Actor::anonymous(), "pp-14.dt-privacy")
+        .await
+        .unwrap();
+    assert_eq!(
+        versions[0].occasion.meeting.as_deref(),
+        Some("pp-14.com5.1")
+    );
 }
 
 #[tokio::test]

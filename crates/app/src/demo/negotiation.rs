@@ -325,7 +325,7 @@ pub async fn run(app: &App) -> Result<()> {
         Command::AdoptDraft {
             draft: draft.into(),
             decision: Decision::Consensus,
-            meeting: Some("pp-14.pl.12".into()),
+            meeting: Some("pp-14.pl.2".into()),
         },
     )
     .await?;

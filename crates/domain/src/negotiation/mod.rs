@@ -590,13 +590,31 @@ fn group_in(docs: &DocSet, conference: &ConferenceId, id: &GroupId) -> Result<Gr
     Ok(g)
 }
 
+/// Who acted, in which group, at which meeting. A meeting named must be scheduled, and be
+/// a meeting of that group.
 fn occasion(
+    docs: &DocSet,
     actor: &Actor,
     group: &GroupId,
     meeting: &Option<String>,
 ) -> Result<Occasion, DomainError> {
     if let Some(m) = meeting {
         check_id("meeting", m)?;
+        let Some(found) = maybe::<crate::meetings::Meeting>(docs, DocKind::Meeting, m)? else {
+            return Err(DomainError::invalid(
+                "meeting",
+                format!("no meeting '{m}' is scheduled"),
+            ));
+        };
+        if &found.group != group {
+            return Err(DomainError::invalid(
+                "meeting",
+                format!(
+                    "meeting '{m}' is a meeting of {}, not of {group}",
+                    found.group
+                ),
+            ));
+        }
     }
     Ok(Occasion {
         by: actor.id.clone(),
@@ -958,7 +976,7 @@ pub(crate) fn compile(
     };
     Ok(vec![PendingEvent::public(Change::DraftCompiled {
         draft,
-        occasion: occasion(actor, &c.group, &c.meeting)?,
+        occasion: occasion(docs, actor, &c.group, &c.meeting)?,
     })])
 }
 
@@ -1274,7 +1292,7 @@ pub(crate) fn revise(
         draft: draft.id.clone(),
         operation,
         text: print(&text),
-        occasion: occasion(actor, &draft.group, meeting)?,
+        occasion: occasion(docs, actor, &draft.group, meeting)?,
     })])
 }
 
@@ -1352,7 +1370,7 @@ pub(crate) fn withdraw_proposal(
         proposal: p.id.clone(),
         withdrawal,
         text: new_text,
-        occasion: occasion(actor, &group, &None)?,
+        occasion: occasion(docs, actor, &group, &None)?,
     })])
 }
 
@@ -1427,7 +1445,7 @@ pub(crate) fn withdraw_alternative(
         draft: draft.id.clone(),
         operation: Operation::AlternativeWithdrawn { withdrawal },
         text: print(&text),
-        occasion: occasion(actor, &draft.group, meeting)?,
+        occasion: occasion(docs, actor, &draft.group, meeting)?,
     })])
 }
 
@@ -1467,7 +1485,7 @@ pub(crate) fn record_reading(
     Ok(vec![PendingEvent::public(Change::ReadingRecorded {
         draft: draft.id.clone(),
         reading,
-        occasion: occasion(actor, &draft.group, meeting)?,
+        occasion: occasion(docs, actor, &draft.group, meeting)?,
     })])
 }
 
@@ -1485,7 +1503,7 @@ pub(crate) fn move_draft(
     require_chair(actor, &draft.group, "move a draft")?;
     negotiating(&draft)?;
     group_in(docs, &draft.conference, to)?;
-    let occ = occasion(actor, &draft.group, meeting)?;
+    let occ = occasion(docs, actor, &draft.group, meeting)?;
     let Some((new_id, provisions)) = split else {
         if to == &draft.group {
             return Err(DomainError::invalid(
@@ -1634,7 +1652,7 @@ pub(crate) fn submit_report(
         submitted_by: actor.id.clone(),
         submitted_on: today,
     };
-    let _ = occasion(actor, group_id, meeting)?;
+    let _ = occasion(docs, actor, group_id, meeting)?;
     events.push(PendingEvent::public(Change::ReportSubmitted(report)));
     Ok(events)
 }
@@ -1699,7 +1717,7 @@ pub(crate) fn adopt(
             Some(Tally::of(votes))
         }
     };
-    let occ = occasion(actor, &draft.group, meeting)?;
+    let occ = occasion(docs, actor, &draft.group, meeting)?;
     if tally.is_some_and(|t| !t.carries()) {
         return Ok(vec![PendingEvent::public(Change::DraftAdopted {
             draft: draft.id.clone(),
