@@ -485,6 +485,11 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
         .unwrap();
     assert_eq!(rev.citation, "Resolution 102 (Rev. Busan, 2014)");
     assert_eq!(
+        rev.adopted_on,
+        Some(time::Date::from_calendar_date(2014, time::Month::November, 6).unwrap()),
+        "adopted on the day of the plenary's meeting, not the day it was recorded"
+    );
+    assert_eq!(
         rev.previous.as_ref().unwrap().as_str(),
         "itu.res-102.guadalajara-2010"
     );
@@ -735,6 +740,34 @@ async fn a_step_names_only_a_scheduled_meeting_of_the_drafts_group() {
         versions[0].occasion.meeting.as_deref(),
         Some("pp-14.com5.1")
     );
+    // A meeting that has not begun yet cannot have taken a step.
+    let tomorrow = time::OffsetDateTime::now_utc() + time::Duration::days(1);
+    s.run(
+        &Actor::system(),
+        Command::ScheduleMeeting(plenary_domain::meetings::Meeting {
+            id: "pp-14.com5.2".into(),
+            conference: CONF.parse_id(),
+            group: GroupId::new("pp-14.com5").unwrap(),
+            title: "Second meeting".into(),
+            starts_at: tomorrow,
+            ends_at: tomorrow + time::Duration::hours(3),
+            room: "Room 5".into(),
+            agenda: vec!["Report to the plenary".into()],
+        }),
+    )
+    .await
+    .unwrap();
+    let e = s
+        .refused(
+            &chair("pp-14.com5"),
+            Command::SubmitReport {
+                group: GroupId::new("pp-14.com5").unwrap(),
+                narrative: "The committee considered the proposal on privacy.".into(),
+                meeting: Some("pp-14.com5.2".into()),
+            },
+        )
+        .await;
+    assert!(e.to_string().contains("has not taken place yet"), "{e}");
 }
 
 #[tokio::test]

@@ -623,6 +623,23 @@ fn occasion(
     })
 }
 
+/// The day a step took place: the day its meeting began (in the venue's time), or today
+/// when it names no meeting. A meeting that has not begun yet cannot have taken a step.
+fn held_on(docs: &DocSet, meeting: &Option<String>, today: Date) -> Result<Date, DomainError> {
+    let Some(m) = meeting else {
+        return Ok(today);
+    };
+    let found: crate::meetings::Meeting = need(docs, DocKind::Meeting, m)?;
+    let day = found.starts_at.date();
+    if day > today {
+        return Err(DomainError::invalid(
+            "meeting",
+            format!("meeting '{m}' has not taken place yet: it begins on {day}"),
+        ));
+    }
+    Ok(day)
+}
+
 fn negotiating(draft: &Draft) -> Result<(), DomainError> {
     match &draft.state {
         DraftState::Negotiating => Ok(()),
@@ -1621,6 +1638,8 @@ pub(crate) fn submit_report(
         Some(r) => r.subject.clone(),
         None => format!("Report of {}", group.name),
     };
+    occasion(docs, actor, group_id, meeting)?;
+    let today = held_on(docs, meeting, today)?;
     let (mut events, document) = number(
         Submission {
             conference: group.conference.clone(),
@@ -1652,7 +1671,6 @@ pub(crate) fn submit_report(
         submitted_by: actor.id.clone(),
         submitted_on: today,
     };
-    let _ = occasion(docs, actor, group_id, meeting)?;
     events.push(PendingEvent::public(Change::ReportSubmitted(report)));
     Ok(events)
 }
@@ -1718,6 +1736,7 @@ pub(crate) fn adopt(
         }
     };
     let occ = occasion(docs, actor, &draft.group, meeting)?;
+    let today = held_on(docs, meeting, today)?;
     if tally.is_some_and(|t| !t.carries()) {
         return Ok(vec![PendingEvent::public(Change::DraftAdopted {
             draft: draft.id.clone(),
