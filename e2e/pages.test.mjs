@@ -309,10 +309,12 @@ test('a chair resolves a bracket and the draft page shows it', async () => {
   assert.match(await page.locator('.counts strong').innerText(), new RegExp(`^${brackets - 1} bracket`));
   assert.ok((await page.locator('.text').innerText()).includes(chosen.trim()), `the chosen words are in the text: ${chosen}`);
   assert.match(await page.locator('ol.versions li').first().innerText(), /revised, by chair\.ah-int in pp-14\.adhoc-internet/);
+  // The recorded-vote form, opened.
+  await page.locator('details.vote summary').click();
   await accessible(page, 'draft-chair');
   await shoot(page, 'draft-chair');
   // The earlier version is still there, bracket and all.
-  await page.locator('ol.versions li').nth(1).getByRole('link').click();
+  await page.locator('ol.versions li').nth(1).getByRole('link', { name: /^Event / }).click();
   await assertVisible(page.locator(`#b-${id}`), 'the bracket in the earlier version');
   await context.close();
 });

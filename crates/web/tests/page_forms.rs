@@ -630,3 +630,85 @@ async fn the_secretariat_lifts_a_restriction_and_the_register_keeps_it() {
         "the register keeps the lifted restriction"
     );
 }
+
+#[tokio::test]
+async fn a_chair_records_a_vote_and_the_draft_page_shows_each_ballot_and_the_outcome() {
+    let site = Site::demo().await;
+    let group = GroupId::new("pp-14.wg-pl").unwrap();
+    let (session, csrf) = site.signed_in("chair.wg-pl", Role::Chair { group }).await;
+    let path = "/drafts/pp-14.dt-res-130";
+    // Resolve both brackets first: text with open brackets cannot be adopted.
+    for _ in 0..2 {
+        let (_, page) = site.get(path, Some(&session)).await;
+        let bracket = page
+            .split("name=\"bracket\" value=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_owned();
+        let (status, _, _) = site
+            .post_form(
+                &format!("{path}/resolve"),
+                &session,
+                &[("csrf", &csrf), ("bracket", &bracket), ("alternative", "1")],
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+    let (_, page) = site.get(path, Some(&session)).await;
+    assert!(page.contains("name=\"ballot.bra\""), "Brazil may vote");
+    assert!(
+        !page.contains("name=\"ballot.hti\""),
+        "a delegation whose credentials are pending is not on the ballot"
+    );
+    let vote = format!("{path}/vote");
+    let before = site.head().await;
+    for (fields, status) in [
+        (
+            vec![("ballot.bra", "maybe")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (
+            vec![("ballot.bra", "none")],
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+        (vec![("ballot.hti", "yes")], StatusCode::FORBIDDEN),
+    ] {
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend(fields);
+        let (got, page, _) = site.post_form(&vote, &session, &all).await;
+        assert_eq!(got, status, "{all:?}");
+        assert!(
+            page.contains("id=\"e-vote\""),
+            "{all:?}: the refusal is shown"
+        );
+    }
+    assert_eq!(site.head().await, before, "refusals write nothing");
+    let (status, _, _) = site
+        .post_form(
+            &vote,
+            &session,
+            &[
+                ("csrf", &csrf),
+                ("ballot.bra", "yes"),
+                ("ballot.arg", "yes"),
+                ("ballot.usa", "no"),
+                ("ballot.fra", "abstain"),
+                ("ballot.deu", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page) = site.get(path, None).await;
+    let decisions = &page[page.find("id=\"decisions-h\"").unwrap()..];
+    assert!(
+        decisions.contains(
+            "Recorded vote in WG-PL: 2 in favour, 1 against, 1 abstaining; forwarded to PL."
+        ),
+        "{decisions}"
+    );
+    for ballot in ["BRA: yes", "ARG: yes", "USA: no", "FRA: abstain"] {
+        assert!(decisions.contains(ballot), "{ballot}");
+    }
+    assert!(!decisions.contains("DEU:"), "not voting is not a ballot");
+}

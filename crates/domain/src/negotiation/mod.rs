@@ -243,6 +243,23 @@ pub struct Draft {
     pub reports: Vec<String>,
     /// Where it stands.
     pub state: DraftState,
+    /// The adoptions decided on it, by consensus or recorded vote, with their counts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub decisions: Vec<DecisionRecord>,
+}
+
+/// A decision taken on a draft: how, the counts of a recorded vote, what followed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct DecisionRecord {
+    /// By consensus, or the ballots of a recorded vote.
+    pub decision: Decision,
+    /// The counts of a recorded vote.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tally: Option<Tally>,
+    /// What followed.
+    pub outcome: Outcome,
+    /// Who recorded it, in which group, at which meeting.
+    pub occasion: Occasion,
 }
 
 /// A draft as it stood after one event: the record behind time travel and blame.
@@ -990,6 +1007,7 @@ pub(crate) fn compile(
         path: vec![c.group.clone()],
         reports: Vec::new(),
         state: DraftState::Negotiating,
+        decisions: Vec::new(),
     };
     Ok(vec![PendingEvent::public(Change::DraftCompiled {
         draft,
@@ -1580,6 +1598,7 @@ pub(crate) fn move_draft(
         readings: Vec::new(),
         path: vec![to.clone()],
         reports: Vec::new(),
+        decisions: Vec::new(),
         ..draft.clone()
     };
     Ok(vec![PendingEvent::public(Change::DraftSplit {

@@ -2,8 +2,8 @@
 //! group records, reports, follow-ups.
 
 use super::{
-    Draft, DraftState, DraftVersion, FollowUp, GroupRecord, Occasion, Outcome, Proposal,
-    ProposalStatus, ReadingRecord, version_id,
+    DecisionRecord, Draft, DraftState, DraftVersion, FollowUp, GroupRecord, Occasion, Outcome,
+    Proposal, ProposalStatus, ReadingRecord, version_id,
 };
 use crate::error::DomainError;
 use crate::event::Change;
@@ -297,11 +297,18 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
         }
         Change::DraftAdopted {
             draft,
+            decision,
+            tally,
             outcome,
             occasion,
-            ..
         } => {
             let mut d: Draft = required(docs, &draft_key(draft))?;
+            d.decisions.push(DecisionRecord {
+                decision: decision.clone(),
+                tally: *tally,
+                outcome: outcome.clone(),
+                occasion: occasion.clone(),
+            });
             match outcome {
                 Outcome::Forwarded { to } => move_to(docs, &mut d, &occasion.group, to, seq)?,
                 Outcome::Adopted { revision } => {

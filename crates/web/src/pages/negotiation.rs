@@ -18,13 +18,15 @@ use axum::{Form, Router};
 use plenary_domain::access::{Actor, Role};
 use plenary_domain::command::Command;
 use plenary_domain::event::Change;
+use plenary_domain::model::MemberCategory;
 use plenary_domain::model::{
     Conference, ConferenceId, Group, GroupId, Instrument, InstrumentId, Language, MemberId,
 };
 use plenary_domain::negotiation::{
-    Decision, Draft, DraftState, DraftVersion, FollowUp, Proposal, ProposalInput, ProposalStatus,
-    Reading, Report, Withdrawal,
+    Ballot, Decision, DecisionRecord, Draft, DraftState, DraftVersion, FollowUp, Outcome, Proposal,
+    ProposalInput, ProposalStatus, Reading, Report, Withdrawal,
 };
+use plenary_domain::rights::CredentialsStatus;
 use serde::Deserialize;
 
 use super::forms::check_csrf;
@@ -47,6 +49,7 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/drafts/{id}", get(draft))
         .route("/drafts/{id}/resolve", post(resolve_bracket))
         .route("/drafts/{id}/adopt", post(adopt_draft))
+        .route("/drafts/{id}/vote", post(vote_on_draft))
         .route("/reports/{id}", get(report))
         .route("/conferences/{id}/follow-ups", get(follow_ups))
 }
@@ -549,6 +552,52 @@ async fn drafts(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<St
     )
 }
 
+/// A decision on the draft as the page tells it.
+struct DecisionView {
+    summary: String,
+    ballots: Vec<(String, &'static str)>,
+}
+
+fn decision_view(d: &DecisionRecord, groups: &[Group]) -> DecisionView {
+    let group = group_name(groups, &d.occasion.group);
+    let at = d
+        .occasion
+        .meeting
+        .as_ref()
+        .map(|m| format!(" at meeting {m}"))
+        .unwrap_or_default();
+    let how = match &d.tally {
+        Some(t) => format!(
+            "Recorded vote in {group}{at}: {} in favour, {} against, {} abstaining",
+            t.yes, t.no, t.abstain
+        ),
+        None => format!("Adopted by consensus in {group}{at}"),
+    };
+    let what = match &d.outcome {
+        Outcome::Forwarded { to } => format!("forwarded to {}", group_name(groups, to)),
+        Outcome::Adopted { revision } => format!("adopted as {revision}"),
+        Outcome::NotAdopted => "not carried: the draft is not adopted".to_owned(),
+    };
+    let ballots = match &d.decision {
+        Decision::Vote { votes } => votes
+            .iter()
+            .map(|(m, b)| {
+                let word = match b {
+                    Ballot::Yes => "yes",
+                    Ballot::No => "no",
+                    Ballot::Abstain => "abstain",
+                };
+                (m.as_str().to_uppercase(), word)
+            })
+            .collect(),
+        Decision::Consensus => Vec::new(),
+    };
+    DecisionView {
+        summary: format!("{how}; {what}."),
+        ballots,
+    }
+}
+
 /// An open bracket, for the chair's form: its provision and its alternatives.
 struct BracketChoice {
     id: String,
@@ -582,6 +631,10 @@ struct DraftPage {
     /// Chair's work: the brackets to resolve (empty when the visitor does not chair).
     choices: Vec<BracketChoice>,
     can_adopt: bool,
+    /// The member states that may vote (credentials in order), for a recorded vote.
+    voters: Vec<(String, String)>,
+    /// The decisions taken on the draft, in words, with each ballot of a recorded vote.
+    decisions: Vec<DecisionView>,
     errors: Vec<FieldError>,
 }
 
@@ -737,7 +790,19 @@ async fn draft_page(
     let mut versions = s.app.draft_versions(&who, id).await.or_page("draft")?;
     versions.reverse();
     let withdrawals = draft.withdrawals.clone();
+    let voters = if may_act {
+        voters(s, &who, &draft).await?
+    } else {
+        Vec::new()
+    };
+    let decisions = draft
+        .decisions
+        .iter()
+        .map(|d| decision_view(d, &groups))
+        .collect();
     Ok(DraftPage {
+        voters,
+        decisions,
         group: group_name(&groups, &draft.group),
         state: draft_state_words(&draft.state),
         adopted_link: match (&draft.state, &draft.instrument) {
@@ -763,6 +828,39 @@ async fn draft_page(
         errors,
         draft,
     })
+}
+
+/// The member states whose credentials are in order at the draft's conference, by name:
+/// who may vote in a recorded vote.
+async fn voters(
+    s: &WebState,
+    who: &Actor,
+    draft: &Draft,
+) -> Result<Vec<(String, String)>, Response> {
+    let conference = conference_of(s, who, draft.conference.as_str()).await?;
+    let members = s
+        .app
+        .members(who, conference.body.as_str())
+        .await
+        .or_page("draft")?;
+    let mut out: Vec<(String, String)> = s
+        .app
+        .delegations(who, conference.id.as_str())
+        .await
+        .or_page("draft")?
+        .into_iter()
+        .filter(|d| d.credentials == CredentialsStatus::InOrder)
+        .filter_map(|d| {
+            members
+                .iter()
+                .find(|m| {
+                    m.id == d.member && matches!(m.category, MemberCategory::MemberState { .. })
+                })
+                .map(|m| (m.id.to_string(), m.name.clone()))
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    Ok(out)
 }
 
 fn bracket_choices(inst: &plenary_text::Instrument) -> Vec<BracketChoice> {
@@ -862,6 +960,80 @@ async fn adopt_draft(
                 meeting: meeting_of(&form.meeting),
             };
             act(&s, v, &id, command, "adopt").await
+        }
+        .await,
+    )
+}
+
+/// A recorded vote from the draft page: one ballot field per member state
+/// (`ballot.<member>`: yes, no, abstain, or none for not voting).
+async fn vote_on_draft(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    page(
+        async {
+            let v = visitor(&s, &headers).await?;
+            let field = |name: &str| {
+                fields
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+                    .unwrap_or_default()
+            };
+            check_csrf(&v.chrome, field("csrf"))?;
+            let mut votes = BTreeMap::new();
+            let mut bad = None;
+            for (key, value) in &fields {
+                let Some(member) = key.strip_prefix("ballot.") else {
+                    continue;
+                };
+                let ballot = match value.as_str() {
+                    "yes" => Ballot::Yes,
+                    "no" => Ballot::No,
+                    "abstain" => Ballot::Abstain,
+                    "none" | "" => continue,
+                    other => {
+                        bad = Some(format!(
+                            "{member}: '{other}' is not a ballot (yes, no or abstain)"
+                        ));
+                        break;
+                    }
+                };
+                match MemberId::new(member) {
+                    Ok(m) => {
+                        votes.insert(m, ballot);
+                    }
+                    Err(_) => {
+                        bad = Some(format!("'{member}' is not a member"));
+                        break;
+                    }
+                }
+            }
+            if let Some(message) = bad {
+                let page = draft_page(
+                    &s,
+                    v.actor,
+                    v.chrome,
+                    &id,
+                    false,
+                    None,
+                    vec![FieldError {
+                        field: "vote",
+                        message,
+                    }],
+                )
+                .await?;
+                return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response());
+            }
+            let command = Command::AdoptDraft {
+                draft: id.clone(),
+                decision: Decision::Vote { votes },
+                meeting: meeting_of(field("meeting")),
+            };
+            act(&s, v, &id, command, "vote").await
         }
         .await,
     )
