@@ -27,11 +27,13 @@ mod site;
 use askama::Template;
 use axum::Router;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use plenary_app::AppError;
 use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, Role};
+use plenary_domain::event::{Change, RecordedEvent};
+use plenary_domain::model::MemberId;
 
 use crate::WebState;
 use crate::api::identify;
@@ -227,6 +229,32 @@ pub(crate) fn refusal(
         )),
         other => Err(failed(other, "form")),
     }
+}
+
+/// Reads a form's sponsors: member codes separated by commas or spaces (`BRA, ARG`).
+pub(crate) fn parse_sponsors(text: &str) -> Result<Vec<MemberId>, FieldError> {
+    text.split([',', ' '])
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| MemberId::new(&p.trim().to_lowercase()))
+        .collect::<Result<_, _>>()
+        .map_err(|_| FieldError {
+            field: "sponsors",
+            message: "list member codes separated by commas, e.g. BRA, ARG".into(),
+        })
+}
+
+/// After a form recorded its command: to the page of what it made (found in the events by
+/// `made`), or to `fallback`.
+pub(crate) fn to_created(
+    events: &[RecordedEvent],
+    made: impl Fn(Change) -> Option<String>,
+    fallback: String,
+) -> Response {
+    let to = events
+        .iter()
+        .find_map(|e| e.change().ok().and_then(&made))
+        .unwrap_or(fallback);
+    Redirect::to(&to).into_response()
 }
 
 /// The body of a response as sent, so that both outcomes of a handler read as one type.

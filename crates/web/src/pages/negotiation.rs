@@ -32,8 +32,8 @@ use serde::Deserialize;
 use super::forms::check_csrf;
 use super::instruments::{TextView, text_view};
 use super::{
-    Chrome, FieldError, OrPage, Page, error_for, error_page, not_found, page, refusal, render,
-    visitor,
+    Chrome, FieldError, OrPage, Page, error_for, error_page, not_found, page, parse_sponsors,
+    refusal, render, to_created, visitor,
 };
 use crate::WebState;
 
@@ -444,17 +444,8 @@ async fn submit_proposal(
                 });
                 None
             });
-            let sponsors: Result<Vec<_>, _> = form
-                .sponsors
-                .split([',', ' '])
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| MemberId::new(&p.trim().to_lowercase()))
-                .collect();
-            let sponsors = sponsors.unwrap_or_else(|_| {
-                errors.push(FieldError {
-                    field: "sponsors",
-                    message: "list member codes separated by commas, e.g. BRA, ARG".into(),
-                });
+            let sponsors = parse_sponsors(&form.sponsors).unwrap_or_else(|e| {
+                errors.push(e);
                 Vec::new()
             });
             let reasons = parse_reasons(&form.reasons).unwrap_or_else(|e| {
@@ -475,15 +466,16 @@ async fn submit_proposal(
                 });
                 match s.app.execute(&v.actor, command).await {
                     Ok(events) => {
-                        let made = events.iter().find_map(|e| match e.change() {
-                            Ok(Change::ProposalSubmitted(p)) => Some(p.id),
-                            _ => None,
-                        });
-                        let to = made.map_or_else(
-                            || format!("/conferences/{id}/proposals"),
-                            |p| format!("/proposals/{p}"),
-                        );
-                        return Ok(Redirect::to(&to).into_response());
+                        return Ok(to_created(
+                            &events,
+                            |c| match c {
+                                Change::ProposalSubmitted(p) => {
+                                    Some(format!("/proposals/{}", p.id))
+                                }
+                                _ => None,
+                            },
+                            format!("/conferences/{id}/proposals"),
+                        ));
                     }
                     Err(e) => {
                         let (status, refused) = refusal(e, proposal_field, "form")?;

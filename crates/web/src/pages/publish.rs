@@ -5,21 +5,21 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Form, Router};
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
 use plenary_domain::documents::{LanguageVersion, Relation, Series, Submission};
 use plenary_domain::event::Change;
-use plenary_domain::model::{Conference, ConferenceId, Group, GroupId, Language, MemberId};
+use plenary_domain::model::{Conference, ConferenceId, Group, GroupId, Language};
 use serde::Deserialize;
 
 use super::documents::{KINDS, language_name, parse_kind};
 use super::forms::check_csrf;
 use super::{
-    Chrome, FieldError, OrPage, error_for, error_page, not_found, page, refusal, render, visitor,
-    wire_name, words,
+    Chrome, FieldError, OrPage, error_for, error_page, not_found, page, parse_sponsors, refusal,
+    render, to_created, visitor, wire_name, words,
 };
 use crate::WebState;
 
@@ -184,17 +184,8 @@ fn submission(conference: &str, form: &PublishForm) -> Result<Submission, Vec<Fi
         }
         g
     };
-    let sponsors: Result<Vec<MemberId>, _> = form
-        .sponsors
-        .split([',', ' '])
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| MemberId::new(&p.trim().to_lowercase()))
-        .collect();
-    let sponsors = sponsors.unwrap_or_else(|_| {
-        refuse(
-            "sponsors",
-            "list member codes separated by commas, e.g. BRA, ARG",
-        );
+    let sponsors = parse_sponsors(&form.sponsors).unwrap_or_else(|e| {
+        refuse(e.field, &e.message);
         Vec::new()
     });
     let language = Language::ALL
@@ -267,15 +258,16 @@ async fn publish(
                         .await
                     {
                         Ok(events) => {
-                            let made = events.iter().find_map(|e| match e.change() {
-                                Ok(Change::DocumentSubmitted(d)) => Some(d.id),
-                                _ => None,
-                            });
-                            let to = made.map_or_else(
-                                || format!("/conferences/{id}/documents"),
-                                |d| format!("/documents/{d}"),
-                            );
-                            return Ok(Redirect::to(&to).into_response());
+                            return Ok(to_created(
+                                &events,
+                                |c| match c {
+                                    Change::DocumentSubmitted(d) => {
+                                        Some(format!("/documents/{}", d.id))
+                                    }
+                                    _ => None,
+                                },
+                                format!("/conferences/{id}/documents"),
+                            ));
                         }
                         Err(e) => {
                             let (status, refused) = refusal(e, publish_field, "form")?;
