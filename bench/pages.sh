@@ -88,7 +88,8 @@ if errors: sys.exit("non-2xx responses: " + errors.group(1))
 print(f"{rps:.0f} {p99:.2f}")'
 }
 
-echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1; $(nproc) cores; $(date -u +%Y-%m-%d)"
+echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M') UTC"
+echo "load before:$(uptime | sed 's/.*load average//')"
 printf '%-14s %8s %12s %10s %12s %10s %8s\n' page bytes plenary_rps p99_ms nginx_rps p99_ms ratio
 for p in "${pages[@]}"; do
   set -- $p
@@ -97,3 +98,4 @@ for p in "${pages[@]}"; do
   ratio=$(python3 -c "print(round($prps/$nrps, 2))")
   printf '%-14s %8s %12s %10s %12s %10s %8s\n' "$1" "$(stat -c %s "$work/www/$1.html")" "$prps" "$pp99" "$nrps" "$np99" "$ratio"
 done
+echo "load after:$(uptime | sed 's/.*load average//')"

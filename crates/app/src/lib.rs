@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod demo;
 mod files;
+mod head;
 pub mod import;
 pub mod negotiation;
 mod reads;
@@ -144,6 +145,8 @@ pub struct App {
     followed: Arc<std::sync::atomic::AtomicBool>,
     /// Where language versions' files are kept (content addressed by SHA-256).
     files: Option<Arc<dyn object_store::ObjectStore>>,
+    /// Concurrent reads of the chain head, shared (`head.rs`).
+    heads: Arc<head::HeadReads>,
 }
 
 impl App {
@@ -155,6 +158,7 @@ impl App {
             live,
             followed: Arc::default(),
             files: None,
+            heads: Arc::default(),
         }
     }
 
@@ -650,11 +654,12 @@ impl App {
         })
     }
 
-    /// The head of the chain.
+    /// The head of the chain as committed when this is called (or later): concurrent
+    /// callers share one read of the store that started after each of them asked.
     ///
     /// # Errors
     /// A storage failure.
     pub async fn head(&self) -> Result<Head> {
-        Ok(self.store.backend().head().await?)
+        Ok(self.heads.read(&self.store).await?)
     }
 }

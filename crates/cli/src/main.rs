@@ -461,6 +461,12 @@ async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<(
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
+    // Responses go out as soon as they are written, not held back for the next segment.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY");
+        }
+    });
     axum::serve(listener, router)
         .with_graceful_shutdown(shutdown())
         .await

@@ -1,6 +1,7 @@
 //! Conditional GET: every view derives from the log, so the chain head (with the day, for
 //! restrictions that lapse by date, and the reader, whose access shapes the view) names
-//! the version of any page or API response. A matching `If-None-Match` gets 304.
+//! the version of any page or API response. A matching `If-None-Match` gets 304. Anonymous
+//! readers are answered from [`crate::cache`] when it holds the response of that version.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
@@ -9,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
 use crate::WebState;
+use crate::cache::{Key, PageCache, Version, anonymous};
 
 /// Paths that are not versioned by the log.
 fn unversioned(path: &str) -> bool {
@@ -27,7 +29,7 @@ pub(crate) async fn conditional_get(
     if req.method() != Method::GET || unversioned(req.uri().path()) {
         return next.run(req).await;
     }
-    let Ok(head) = s.app.head().await else {
+    let Ok(version) = current(&s).await else {
         return next.run(req).await;
     };
     let mut who = Sha256::new();
@@ -36,37 +38,95 @@ pub(crate) async fn conditional_get(
             who.update(v.as_bytes());
         }
     }
+    for name in &crate::cache::SHAPING_HEADERS {
+        if let Some(v) = req.headers().get(name) {
+            who.update(name.as_str().as_bytes());
+            who.update(v.as_bytes());
+        }
+    }
     who.update(req.uri().to_string().as_bytes());
-    let today = time::OffsetDateTime::now_utc().date();
     let tag = format!(
         "W/\"{}-{}-{}\"",
-        head.seq,
-        today,
+        version.seq,
+        version.day,
         &hex_prefix(&who.finalize())
     );
+    let tag = HeaderValue::from_str(&tag).ok();
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == "*" || tag.as_ref().is_some_and(|tag| t.trim() == tag))
+        });
     if matches {
         let mut res = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&tag) {
-            res.headers_mut().insert(header::ETAG, v);
+        if let Some(tag) = tag {
+            res.headers_mut().insert(header::ETAG, tag);
+        }
+        return res;
+    }
+    let key = anonymous(req.headers()).then(|| Key::of(req.uri(), req.headers()));
+    if let Some(key) = &key
+        && let Some(mut res) = s.pages.get(version, key)
+    {
+        if let Some(tag) = tag {
+            res.headers_mut().insert(header::ETAG, tag);
         }
         return res;
     }
     let mut res = next.run(req).await;
-    if res.status() == StatusCode::OK {
-        if let Ok(v) = HeaderValue::from_str(&tag) {
-            res.headers_mut().insert(header::ETAG, v);
-        }
-        res.headers_mut().insert(
-            header::VARY,
-            HeaderValue::from_static("Authorization, Cookie"),
-        );
+    if res.status() != StatusCode::OK {
+        return res;
+    }
+    res.headers_mut().insert(
+        header::VARY,
+        HeaderValue::from_static("Authorization, Cookie, Accept"),
+    );
+    if let Some(key) = key
+        && PageCache::storable(&res)
+    {
+        res = store(&s, version, key, res).await;
+    }
+    if let Some(tag) = tag {
+        res.headers_mut().insert(header::ETAG, tag);
     }
     res
+}
+
+/// The version of the record now: the head read from the store (never remembered: another
+/// process may have appended) and today's date.
+async fn current(s: &WebState) -> plenary_app::Result<Version> {
+    let head = s.app.head().await?;
+    Ok(Version {
+        seq: head.seq,
+        day: time::OffsetDateTime::now_utc().date(),
+    })
+}
+
+/// Keeps an anonymous response if the record is still at the version it was rendered for:
+/// a change that committed while it rendered may show in part of it.
+async fn store(s: &WebState, version: Version, key: Key, res: Response) -> Response {
+    let (parts, body) = res.into_parts();
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(body) => body,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading a rendered response");
+            return crate::Problem::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal error",
+                "the rendered response could not be read",
+            )
+            .into_response();
+        }
+    };
+    if current(s).await.is_ok_and(|now| now == version) {
+        s.pages
+            .put(version, key, parts.headers.clone(), body.clone());
+    }
+    Response::from_parts(parts, axum::body::Body::from(body))
 }
 
 fn hex_prefix(bytes: &[u8]) -> String {

@@ -5,6 +5,7 @@
 #![warn(missing_docs)]
 
 mod api;
+mod cache;
 mod etag;
 mod negotiation;
 mod openapi;
@@ -49,6 +50,8 @@ pub const DEFAULT_MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 pub struct WebState {
     app: App,
     config: Arc<WebConfig>,
+    /// Rendered responses for anonymous readers (see `cache`).
+    pages: Arc<cache::PageCache>,
 }
 
 /// Builds the router over an application.
@@ -56,6 +59,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let state = WebState {
         app,
         config: Arc::new(config),
+        pages: Arc::new(cache::PageCache::default()),
     };
     Router::new()
         .route("/healthz", get(healthz))
