@@ -4,31 +4,16 @@
 //! set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use plenary_app::App;
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
 use plenary_domain::model::{Body, BodyId};
-use plenary_store::Store;
-use plenary_store_postgres::testing::{PostgresHarness, URL_VAR};
-
-/// Two stores over one database, each with its own connections, as two processes have.
-async fn two_stores() -> (Store, Store, Option<tempfile::TempDir>) {
-    if std::env::var(URL_VAR).is_ok() {
-        let harness = PostgresHarness::from_env().unwrap();
-        let url = harness.fresh_url().await;
-        let (one, _) = PostgresHarness::open(&url).await;
-        let (other, _) = PostgresHarness::open(&url).await;
-        return (one, other, None);
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (one, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    let (other, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    (one, other, Some(dir))
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn readers_asking_at_once_see_every_append_committed_before_they_asked() {
-    let (here, elsewhere, _dir) = two_stores().await;
+    let (here, elsewhere, _dir) = common::two_stores().await;
     let reader = App::new(here);
     let writer = App::new(elsewhere);
     // Readers keep asking in the background, so that reads are always under way.

@@ -4,6 +4,9 @@
 //! `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "../../app/tests/common/mod.rs"]
+mod common;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -12,8 +15,6 @@ use plenary_app::{App, demo};
 use plenary_domain::access::Actor;
 use plenary_domain::command::Command;
 use plenary_domain::documents::{Restriction, RestrictionReason};
-use plenary_store::Store;
-use plenary_store_postgres::testing::{PostgresHarness, URL_VAR};
 use plenary_web::{WebConfig, router};
 use tower::ServiceExt;
 
@@ -22,21 +23,6 @@ const PUBLIC_DOC: &str = "/documents/pp-14.dt-1";
 const PUBLIC_TEXT: &str = "Illustrative temporary document";
 const RESTRICTED_DOC: &str = "/documents/pp-14.adm-1";
 const RESTRICTED_TEXT: &str = "Illustrative restricted content";
-
-/// Two stores over one database, each with its own connections, as two processes have.
-async fn two_stores() -> (Store, Store, Option<tempfile::TempDir>) {
-    if std::env::var(URL_VAR).is_ok() {
-        let harness = PostgresHarness::from_env().unwrap();
-        let url = harness.fresh_url().await;
-        let (one, _) = PostgresHarness::open(&url).await;
-        let (other, _) = PostgresHarness::open(&url).await;
-        return (one, other, None);
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let (one, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    let (other, _) = plenary_store_sqlite::testing::open_store(dir.path()).await;
-    (one, other, Some(dir))
-}
 
 fn site(app: App) -> Router {
     router(
@@ -81,7 +67,7 @@ fn restriction() -> Restriction {
 
 #[tokio::test]
 async fn a_restriction_written_by_another_process_shows_on_the_next_anonymous_page() {
-    let (here, elsewhere, _dir) = two_stores().await;
+    let (here, elsewhere, _dir) = common::two_stores().await;
     let app = App::new(here);
     demo::load(&app).await.unwrap();
     let web = site(app);
@@ -121,7 +107,7 @@ async fn a_restriction_written_by_another_process_shows_on_the_next_anonymous_pa
 
 #[tokio::test]
 async fn signed_in_and_anonymous_readers_never_get_each_others_pages() {
-    let (here, _, _dir) = two_stores().await;
+    let (here, _, _dir) = common::two_stores().await;
     let app = App::new(here);
     demo::load(&app).await.unwrap();
     let web = site(app);
