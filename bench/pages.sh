@@ -5,13 +5,14 @@
 # the same HTML saved to disk. Prints requests/s, p99 latency and the ratio plenary/nginx.
 # Goal (issue #7): ratio >= 0.5 and p99 < 20 ms.
 #
-#   bench/pages.sh                 # DURATION=10s CONNECTIONS=64 THREADS=2 by default
+#   bench/pages.sh                 # DURATION=10s CONNECTIONS=64 THREADS=2 RUNS=3 by default
 #   PLENARY_BIN=target/release/plenary bench/pages.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${DURATION:-10s}"
 connections="${CONNECTIONS:-64}"
 threads="${THREADS:-2}"
+runs="${RUNS:-3}"
 bin="${PLENARY_BIN:-target/release/plenary}"
 [ -n "${PLENARY_BIN:-}" ] || cargo build --release --locked -p plenary-cli --quiet
 if ! command -v wrk >/dev/null 2>&1 || { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; }; then
@@ -88,14 +89,35 @@ if errors: sys.exit("non-2xx responses: " + errors.group(1))
 print(f"{rps:.0f} {p99:.2f}")'
 }
 
-echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M') UTC"
+echo "wrk -t$threads -c$connections -d$duration on 127.0.0.1; $(nproc) cores; $(date -u '+%Y-%m-%d %H:%M') UTC; $runs rounds"
 echo "load before:$(uptime | sed 's/.*load average//')"
-printf '%-14s %8s %12s %10s %12s %10s %8s\n' page bytes plenary_rps p99_ms nginx_rps p99_ms ratio
-for p in "${pages[@]}"; do
-  set -- $p
-  read -r prps pp99 < <(measure "http://127.0.0.1:$pport$2")
-  read -r nrps np99 < <(measure "http://127.0.0.1:$nport$2")
-  ratio=$(python3 -c "print(round($prps/$nrps, 2))")
-  printf '%-14s %8s %12s %10s %12s %10s %8s\n' "$1" "$(stat -c %s "$work/www/$1.html")" "$prps" "$pp99" "$nrps" "$np99" "$ratio"
+# Rounds alternate which server goes first, so that a change of the machine's load
+# during the run falls on both; the summary is the median of each column over the rounds.
+results="$work/results"
+printf '%-14s %5s %8s %12s %10s %12s %10s %8s\n' page round bytes plenary_rps p99_ms nginx_rps p99_ms ratio
+for round in $(seq "$runs"); do
+  for p in "${pages[@]}"; do
+    set -- $p
+    if [ $((round % 2)) -eq 1 ]; then
+      read -r prps pp99 < <(measure "http://127.0.0.1:$pport$2")
+      read -r nrps np99 < <(measure "http://127.0.0.1:$nport$2")
+    else
+      read -r nrps np99 < <(measure "http://127.0.0.1:$nport$2")
+      read -r prps pp99 < <(measure "http://127.0.0.1:$pport$2")
+    fi
+    ratio=$(python3 -c "print(round($prps/$nrps, 2))")
+    printf '%-14s %5s %8s %12s %10s %12s %10s %8s\n' "$1" "$round" "$(stat -c %s "$work/www/$1.html")" "$prps" "$pp99" "$nrps" "$np99" "$ratio" | tee -a "$results"
+  done
 done
 echo "load after:$(uptime | sed 's/.*load average//')"
+echo "median over $runs rounds (goal: ratio >= 0.5, plenary p99 < 20 ms):"
+python3 - "$results" <<'PY'
+import statistics, sys
+rows = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    rows.setdefault(f[0], []).append([float(x) for x in f[3:8]])
+for page, rs in rows.items():
+    med = [statistics.median(col) for col in zip(*rs)]
+    print(f"{page:<14} plenary {med[0]:.0f} req/s p99 {med[1]:.2f} ms | nginx {med[2]:.0f} req/s p99 {med[3]:.2f} ms | ratio {med[4]:.2f}")
+PY

@@ -114,6 +114,9 @@ impl SqliteBackend {
             .busy_timeout(Duration::from_secs(30));
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            // A connection to a local file does not go stale as a network one may: no
+            // round trip to test it before every query (every request reads the head).
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;

@@ -3,6 +3,8 @@
 //! the version of any page or API response. A matching `If-None-Match` gets 304. Anonymous
 //! readers are answered from [`crate::cache`] when it holds the response of that version.
 
+use std::sync::Arc;
+
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -22,7 +24,7 @@ fn unversioned(path: &str) -> bool {
 
 /// Adds an ETag to successful GET responses and answers 304 when the client has it.
 pub(crate) async fn conditional_get(
-    State(s): State<WebState>,
+    State(s): State<Arc<WebState>>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -49,7 +51,7 @@ pub(crate) async fn conditional_get(
         "W/\"{}-{}-{}\"",
         version.seq,
         version.day,
-        &hex_prefix(&who.finalize())
+        hex::encode(&who.finalize()[..8])
     );
     let tag = HeaderValue::from_str(&tag).ok();
     let matches = req
@@ -127,8 +129,4 @@ async fn store(s: &WebState, version: Version, key: Key, res: Response) -> Respo
             .put(version, key, parts.headers.clone(), body.clone());
     }
     Response::from_parts(parts, axum::body::Body::from(body))
-}
-
-fn hex_prefix(bytes: &[u8]) -> String {
-    bytes.iter().take(8).map(|b| format!("{b:02x}")).collect()
 }

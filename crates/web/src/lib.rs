@@ -68,8 +68,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(search::routes())
         .route("/api/openapi.json", get(openapi::serve))
         .nest(openapi::PREFIX, openapi::router())
+        // Shared, not cloned for every request.
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
+            Arc::new(state.clone()),
             etag::conditional_get,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
