@@ -2,6 +2,8 @@
 //! writes nothing.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -303,34 +305,7 @@ async fn the_event_log_pages_and_refuses_bad_paging() {
 }
 
 async fn sign_in_as(t: &TestWeb, username: &str, password: &str) -> (String, String) {
-    let body = format!(r#"{{"username":"{username}","password":"{password}"}}"#);
-    let res = t
-        .router
-        .clone()
-        .oneshot(
-            Request::post("/api/v1/session")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(body))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let cookie = res
-        .headers()
-        .get(header::SET_COOKIE)
-        .unwrap()
-        .to_str()
-        .unwrap()
-        .to_owned();
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    let session = cookie.split(';').next().unwrap().to_owned();
-    let body = res.into_body().collect().await.unwrap().to_bytes();
-    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-    (session, v["csrf_token"].as_str().unwrap().to_owned())
+    support::sign_in(&t.router, username, password).await
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@
 
 #[path = "../../app/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use axum::Router;
 use axum::body::Body;
@@ -150,26 +151,7 @@ async fn signed_in_and_anonymous_readers_never_get_each_others_pages() {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
-    let res = web
-        .clone()
-        .oneshot(
-            Request::post("/api/v1/session")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(
-                    r#"{"username":"sec.cache","password":"long enough password"}"#,
-                ))
-                .unwrap(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    let session = res.headers()[header::SET_COOKIE]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let (session, _) = support::sign_in(&web, "sec.cache", "long enough password").await;
     let cookie = format!("theme=dark; {session}");
     let page = get(
         &web,

@@ -8,6 +8,7 @@
 
 #[path = "../../app/tests/common/mod.rs"]
 mod common;
+mod support;
 
 use axum::Router;
 use axum::body::Body;
@@ -105,30 +106,7 @@ impl Site {
             )
             .await
             .unwrap();
-        let res = self
-            .router
-            .clone()
-            .oneshot(
-                Request::post("/api/v1/session")
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(Body::from(format!(
-                        r#"{{"username":"{username}","password":"{password}"}}"#
-                    )))
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        assert_eq!(res.status(), StatusCode::CREATED);
-        let cookie = res.headers()[header::SET_COOKIE]
-            .to_str()
-            .unwrap()
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        let body = res.into_body().collect().await.unwrap().to_bytes();
-        let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
-        (cookie, v["csrf_token"].as_str().unwrap().to_owned())
+        support::sign_in(&self.router, username, password).await
     }
 }
 
