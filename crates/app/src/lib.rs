@@ -23,11 +23,8 @@ use plenary_domain::access::{self, Actor, EventView};
 use plenary_domain::chain::Head;
 use plenary_domain::command::{self, Command};
 use plenary_domain::documents::Document;
-use plenary_domain::event::Visibility;
 use plenary_domain::event::{RecordedEvent, Timestamp};
-use plenary_domain::model::{
-    Conference, Delegation, Group, Instrument, Language, Member, Revision,
-};
+use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
 use plenary_domain::projection::{DocKey, DocKind};
 use plenary_domain::rights::{self, ParticipantCategory};
 use plenary_domain::search::{self, Filters, SearchQuery, SearchResults};
@@ -115,16 +112,19 @@ pub struct SearchRequest {
     pub limit: u32,
     /// Hits to skip.
     pub offset: u32,
+    /// Whether to count facets over all hits (the total is always counted).
+    pub facets: bool,
 }
 
 impl SearchRequest {
-    /// A first page of 20 hits for a query, unfiltered.
+    /// A first page of 20 hits for a query, unfiltered, with facet counts.
     pub fn new(q: &str) -> Self {
         Self {
             q: q.to_owned(),
             filters: Filters::default(),
             limit: 20,
             offset: 0,
+            facets: true,
         }
     }
 }
@@ -446,30 +446,39 @@ impl App {
                 DomainError::invalid("from", format!("must not be after to ({to})")).into(),
             );
         }
-        let languages = request
-            .filters
-            .language
-            .map_or_else(|| Language::ALL.to_vec(), |l| vec![l]);
-        let restricted = self.restricted_scopes().await?;
-        let hidden_scopes = restricted
-            .iter()
-            .filter(|scope| {
-                !access::can_read(
-                    reader,
-                    &Visibility::Restricted((*scope).clone()),
-                    &restricted,
+        let languages: Vec<&str> = match request.filters.language.as_deref() {
+            None => search::LANGUAGES.to_vec(),
+            Some(code) if search::LANGUAGES.contains(&code) => vec![code],
+            Some(_) => {
+                return Err(DomainError::invalid(
+                    "language",
+                    format!("must be one of {}", search::LANGUAGES.join(", ")),
                 )
-            })
-            .cloned()
-            .collect();
+                .into());
+            }
+        };
+        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        let hidden_scopes = search::hidden_scopes(reader, &documents, today());
         let query = SearchQuery {
             matching: query.to_match(&languages),
             filters: request.filters.clone(),
             hidden_scopes,
             limit: request.limit,
             offset: request.offset,
+            facets: request.facets,
         };
-        Ok(self.store.search(&query).await?)
+        let mut results = self.store.search(&query).await?;
+        // A vote or translation links to the record of its revision, when that revision
+        // was imported (most recorded votes have no text on the platform).
+        for hit in &mut results.hits {
+            if let Some(revision) = &hit.place.record {
+                let key = DocKey::new(DocKind::Revision, revision.as_str());
+                if self.store.backend().doc(&key).await?.is_none() {
+                    hit.place.record = None;
+                }
+            }
+        }
+        Ok(results)
     }
 
     /// The scopes whose content is withheld today.

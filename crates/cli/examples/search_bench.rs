@@ -228,12 +228,24 @@ struct Timings {
     all: Vec<Duration>,
 }
 
-async fn time_backend(app: &App, runs: usize) -> Timings {
+/// The machine's load average, as `uptime` shows it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Times each query `runs` times after two warm-ups: the first page of 20 hits with its
+/// snippets and the total, and with `facets` every facet's counts over all hits too.
+async fn time_backend(app: &App, runs: usize, facets: bool) -> Timings {
     let reader = Actor::anonymous();
     let mut per_query = Vec::new();
     let mut all = Vec::new();
     for (q, _) in QUERIES {
-        let request = SearchRequest::new(q);
+        let request = SearchRequest {
+            facets,
+            ..SearchRequest::new(q)
+        };
         let mut total = 0;
         for _ in 0..2 {
             total = app.search(&reader, &request).await.unwrap().total;
@@ -244,6 +256,7 @@ async fn time_backend(app: &App, runs: usize) -> Timings {
             let r = app.search(&reader, &request).await.unwrap();
             times.push(t.elapsed());
             assert_eq!(r.total, total);
+            assert_eq!(r.facets.is_empty(), !facets);
         }
         times.sort();
         per_query.push((percentile(&times, 0.5), total));
@@ -290,6 +303,35 @@ async fn load(app: &App, commands: &[Command]) -> Duration {
     t.elapsed()
 }
 
+/// Loads the corpus unless `SEARCH_BENCH_DIR` keeps one already loaded (for trying one
+/// change after another without reloading; the reported runs load afresh).
+async fn load_once(app: &App, commands: &[Command], name: &str) {
+    let loaded = app
+        .revision(&Actor::anonymous(), "bench.v0.i0.r")
+        .await
+        .ok()
+        .flatten()
+        .is_some();
+    if loaded {
+        println!("{name}: corpus already loaded (SEARCH_BENCH_DIR)");
+        return;
+    }
+    let took = load(app, commands).await;
+    println!(
+        "load {name}: {:.1} s through App::execute_all (200 commands a transaction)",
+        took.as_secs_f64()
+    );
+}
+
+async fn time_both(app: &App, runs: usize, name: &str, columns: &mut Vec<(String, Timings)>) {
+    println!("timing {name} (load average {})", load_average());
+    columns.push((format!("{name} page"), time_backend(app, runs, false).await));
+    columns.push((
+        format!("{name} page+facets"),
+        time_backend(app, runs, true).await,
+    ));
+}
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     let target: usize = std::env::var("PROVISIONS")
@@ -300,9 +342,16 @@ async fn main() {
         .ok()
         .and_then(|s| s.parse().ok())
         .unwrap_or(25);
-    let work = tempfile::tempdir().unwrap();
+    let kept = std::env::var("SEARCH_BENCH_DIR")
+        .ok()
+        .filter(|s| !s.is_empty());
+    let temp = tempfile::tempdir().unwrap();
+    let work = kept
+        .as_deref()
+        .map_or_else(|| temp.path().to_owned(), PathBuf::from);
+    std::fs::create_dir_all(&work).unwrap();
     let (commands, plain) = corpus(target);
-    let corpus_file = work.path().join("corpus.txt");
+    let corpus_file = work.join("corpus.txt");
     std::fs::write(&corpus_file, plain.join("\n") + "\n").unwrap();
     let bytes = std::fs::metadata(&corpus_file).unwrap().len();
     println!(
@@ -313,28 +362,25 @@ async fn main() {
     );
 
     let mut columns: Vec<(String, Timings)> = Vec::new();
-    let (sqlite, _) = plenary_store_sqlite::testing::open_store(&work.path().join("sqlite")).await;
+    let (sqlite, _) = plenary_store_sqlite::testing::open_store(&work.join("sqlite")).await;
     let app = App::new(sqlite);
-    let took = load(&app, &commands).await;
-    println!(
-        "load sqlite: {:.1} s through App::execute_all (200 commands a transaction)",
-        took.as_secs_f64()
-    );
-    columns.push(("SQLite FTS5".into(), time_backend(&app, runs).await));
+    load_once(&app, &commands, "sqlite").await;
+    time_both(&app, runs, "SQLite FTS5", &mut columns).await;
     if let Some(h) = plenary_store_postgres::testing::PostgresHarness::from_env() {
-        let (pg, _) =
-            plenary_store_postgres::testing::PostgresHarness::open(&h.fresh_url().await).await;
+        let url = match &kept {
+            Some(_) => kept_schema().await,
+            None => h.fresh_url().await,
+        };
+        let (pg, _) = plenary_store_postgres::testing::PostgresHarness::open(&url).await;
         let app = App::new(pg);
-        let took = load(&app, &commands).await;
-        println!(
-            "load postgres: {:.1} s through App::execute_all (200 commands a transaction)",
-            took.as_secs_f64()
-        );
-        columns.push(("PostgreSQL GIN".into(), time_backend(&app, runs).await));
+        load_once(&app, &commands, "postgres").await;
+        time_both(&app, runs, "PostgreSQL GIN", &mut columns).await;
     } else {
         println!("postgres: skipped (PLENARY_TEST_POSTGRES_URL not set)");
     }
+    println!("timing ripgrep (load average {})", load_average());
     let rg = time_ripgrep(&corpus_file, runs.min(11));
+    println!("done (load average {})", load_average());
 
     println!();
     print!("| query | hits |");
@@ -376,14 +422,28 @@ async fn main() {
         ms(rg_p50),
         ms(percentile(&rg.all, 0.99))
     );
-    // Same set on both backends: the totals must agree query by query.
-    if columns.len() == 2 {
-        for (i, (q, _)) in QUERIES.iter().enumerate() {
+    // Same set on every backend and mode: the totals must agree query by query.
+    for (i, (q, _)) in QUERIES.iter().enumerate() {
+        for (name, t) in &columns {
             assert_eq!(
-                columns[0].1.per_query[i].1, columns[1].1.per_query[i].1,
-                "totals differ for {q}"
+                columns[0].1.per_query[i].1, t.per_query[i].1,
+                "totals differ for {q} ({name})"
             );
         }
-        println!("\nboth backends found the same number of hits for every query");
     }
+    println!("\nevery backend and mode found the same number of hits for every query");
+}
+
+/// A schema kept between runs (`SEARCH_BENCH_DIR`): `search_bench` on the test server.
+async fn kept_schema() -> String {
+    let url = std::env::var(plenary_store_postgres::testing::URL_VAR).unwrap();
+    let admin = sqlx::PgPool::connect(&url).await.unwrap();
+    sqlx::raw_sql("CREATE SCHEMA IF NOT EXISTS search_bench")
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let extra = std::env::var("SEARCH_BENCH_PG_OPTIONS").unwrap_or_default();
+    format!("{url}{sep}options=-c%20search_path%3Dsearch_bench{extra}")
 }

@@ -1,6 +1,8 @@
-//! `plenary import` through the real binary: everything in ../shared/data imports, a second
-//! run writes nothing, a bad file is named and the exit code says so, and the API serves a
-//! revision's record — on SQLite, and on PostgreSQL when `PLENARY_TEST_POSTGRES_URL` is set.
+//! `plenary import` through the real binary: everything in ../shared/data imports and is
+//! then searchable through the API (every text in its own language, every recorded vote),
+//! a second run writes nothing, a bad file is named and the exit code says so, and the API
+//! serves a revision's record — on SQLite, and on PostgreSQL when
+//! `PLENARY_TEST_POSTGRES_URL` is set.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[path = "../../akn/tests/common/mod.rs"]
@@ -83,6 +85,7 @@ fn everything_imports_once_and_a_second_run_writes_nothing(store: &[&str]) {
         stdout(&out)
     );
     let after_first = events(store);
+    everything_imported_is_searchable(store, &data, &akn, &votes);
 
     for (what, files) in [("akn", &akn), ("votes", &votes)] {
         let out = import(store, what, files);
@@ -97,6 +100,161 @@ fn everything_imports_once_and_a_second_run_writes_nothing(store: &[&str]) {
         );
     }
     assert_eq!(events(store), after_first);
+}
+
+/// Percent-encodes a query parameter's value.
+fn encoded(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// `GET /api/v1/search` with these parameters, as JSON.
+fn search(port: u16, params: &[(&str, &str)]) -> serde_json::Value {
+    let query: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!("{k}={}", encoded(v)))
+        .collect();
+    let path = format!("/api/v1/search?{}", query.join("&"));
+    let (status, body) = http(port, "GET", &path, None, None).unwrap();
+    assert_eq!(status, 200, "{path}: {body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// A run of words from a text to look for as a phrase: five words from the middle, or
+/// for a text without spaces (Chinese) eight characters.
+fn phrase_from(text: &str) -> Option<String> {
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect();
+    let picked = if words.len() >= 8 {
+        words[2..7].join(" ")
+    } else {
+        let chars: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+        if chars.len() < 12 || !chars.iter().all(|c| *c as u32 > 0x2E80) {
+            return None;
+        }
+        chars[2..10].iter().collect()
+    };
+    Some(picked.replace('"', " "))
+}
+
+/// Acceptance: after `plenary import`, everything imported is found through the API. The
+/// right to privacy in the digital age at provision level in GA 75/176 and 77/211 (with
+/// anchors); a phrase of every imported document in its own language (translations
+/// included: ES-11/1 in Arabic, Chinese, French, German, Russian and Spanish); and the
+/// first recorded vote of every voting record file, by its title.
+fn everything_imported_is_searchable(
+    store: &[&str],
+    data: &Path,
+    akn: &[String],
+    votes: &[String],
+) {
+    let mut args = vec!["serve"];
+    args.extend_from_slice(store);
+    let server = Server::start(&args);
+    let port = server.port;
+
+    let found = search(
+        port,
+        &[
+            ("q", "\"right to privacy in the digital age\""),
+            ("limit", "1000"),
+        ],
+    );
+    let hits = found["hits"].as_array().unwrap();
+    for revision in ["a-res-75-176", "a-res-77-211"] {
+        let at: Vec<&serde_json::Value> = hits
+            .iter()
+            .filter(|h| h["place"]["revision"] == revision)
+            .collect();
+        assert!(!at.is_empty(), "{revision} not found: {found}");
+        for h in at {
+            assert_eq!(h["kind"], "provision", "{h}");
+            let anchor = h["place"]["anchor"].as_str().expect("an anchor");
+            assert!(anchor.starts_with("provision-"), "{h}");
+            let link = h["link"].as_str().unwrap();
+            assert_eq!(
+                link,
+                format!("/api/v1/revisions/{revision}#{anchor}"),
+                "{h}"
+            );
+        }
+    }
+
+    let mut languages = std::collections::BTreeSet::new();
+    for file in akn {
+        let bytes = std::fs::read(file).unwrap();
+        for doc in plenary_akn::read_collection(&bytes).unwrap() {
+            let language = match doc.meta.language.as_deref() {
+                Some("ara") => "ar",
+                Some("zho") => "zh",
+                Some("fra") => "fr",
+                Some("rus") => "ru",
+                Some("spa") => "es",
+                Some("deu") => "de",
+                _ => "en",
+            };
+            let Some(phrase) = doc
+                .instrument
+                .sections
+                .iter()
+                .flat_map(|s| &s.provisions)
+                .find_map(|p| phrase_from(&p.text.to_plain()))
+            else {
+                continue;
+            };
+            let q = format!("\"{phrase}\"");
+            let found = search(port, &[("q", &q), ("language", language), ("limit", "5")]);
+            assert!(
+                found["total"].as_u64().unwrap() >= 1,
+                "{file} ({language}): {q} not found"
+            );
+            let hit = &found["hits"][0];
+            assert_eq!(hit["language"], language, "{hit}");
+            let kind = if language == "en" {
+                "provision"
+            } else {
+                "translation"
+            };
+            assert_eq!(hit["kind"], kind, "{file}: {hit}");
+            languages.insert(language);
+        }
+    }
+    assert_eq!(languages.len(), 7, "{languages:?}");
+
+    for file in votes {
+        let text = std::fs::read_to_string(file).unwrap();
+        let Some(first) = text.lines().find(|l| !l.trim().is_empty()) else {
+            continue;
+        };
+        let record: serde_json::Value = serde_json::from_str(first).unwrap();
+        let title = record["title"]
+            .as_str()
+            .or_else(|| record["resolution_title"].as_str());
+        let Some(title) = title.filter(|t| !t.trim().is_empty()) else {
+            continue;
+        };
+        let words: Vec<&str> = title.split_whitespace().take(8).collect();
+        let q = format!("\"{}\"", words.join(" ").replace('"', " "));
+        let found = search(port, &[("q", &q), ("kind", "vote"), ("limit", "1000")]);
+        let symbol = record["symbol"].as_str().unwrap();
+        assert!(
+            found["hits"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["title"] == symbol),
+            "{file}: the vote on {symbol} not found by {q}"
+        );
+    }
 }
 
 #[test]

@@ -18,6 +18,7 @@ use crate::documents::{Document, DocumentKind};
 use crate::error::DomainError;
 use crate::model::{Language, Revision};
 use crate::projection::DocKind;
+use crate::records::{Decision, Sponsor, Translation, VoteRecord};
 
 /// Where an entry stands, as a facet.
 #[derive(
@@ -74,6 +75,10 @@ pub struct Place {
     /// The draft, for a negotiating text (its provisions and what was withdrawn from it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub draft: Option<String>,
+    /// The revision whose record holds this text (a translation, a recorded vote): read
+    /// at `/api/v1/revisions/{record}/record`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
     /// The fragment that points at the provision on its revision's page (`provision-…`).
     pub anchor: Option<String>,
     /// The provision's label as printed (`a)`, `3`).
@@ -94,8 +99,9 @@ pub struct SearchEntry {
     pub title: String,
     /// The text as read (brackets shown as `[a / b]`).
     pub text: String,
-    /// The language it is written in.
-    pub language: Language,
+    /// The language it is written in: a two-letter code (`en`, `fr`, `de`, see
+    /// [`LANGUAGES`]), or the source's own code for a language search does not stem.
+    pub language: String,
     /// The conference it belongs to, if any.
     pub conference: Option<String>,
     /// The group it is addressed to, if any.
@@ -108,25 +114,37 @@ pub struct SearchEntry {
     pub sponsors: Vec<String>,
     /// `None` when public; otherwise the access scope it follows (`document:<id>`).
     pub scope: Option<String>,
+    /// Whether the title is searched with the text (a document's language versions; not
+    /// its title entry, whose text is the title).
+    #[serde(default)]
+    pub title_in_text: bool,
     /// Where it is.
     pub place: Place,
 }
 
 impl SearchEntry {
-    /// The normalized tokens the databases index, space-separated.
+    /// The normalized tokens the databases index, space-separated: the text, and for a
+    /// document's language version also the document's symbol and title.
     pub fn tokens(&self) -> String {
         let mut out = String::new();
-        if self.place.document.is_some() {
-            push_tokens(&self.title, self.language, &mut out);
+        if self.place.document.is_some() && self.title_in_text {
+            push_tokens(&self.title, &self.language, &mut out);
         }
-        push_tokens(&self.text, self.language, &mut out);
+        push_tokens(&self.text, &self.language, &mut out);
         out
     }
 }
 
 /// The view kinds that have search entries (a store indexes only these).
 pub fn indexed(kind: DocKind) -> bool {
-    matches!(kind, DocKind::Revision | DocKind::Document | DocKind::Draft)
+    matches!(
+        kind,
+        DocKind::Revision
+            | DocKind::Document
+            | DocKind::Draft
+            | DocKind::Translation
+            | DocKind::Votes
+    )
 }
 
 /// The search entries of a view document (its kind and canonical JSON). A body that does
@@ -142,6 +160,12 @@ pub fn entries(kind: DocKind, body: &str) -> Vec<SearchEntry> {
         DocKind::Draft => serde_json::from_str::<crate::negotiation::Draft>(body)
             .map(|d| draft_entries(&d))
             .unwrap_or_default(),
+        DocKind::Translation => serde_json::from_str::<Translation>(body)
+            .map(|t| translation_entries(&t))
+            .unwrap_or_default(),
+        DocKind::Votes => serde_json::from_str::<VoteRecord>(body)
+            .map(|v| vec![vote_entry(&v)])
+            .unwrap_or_default(),
         _ => Vec::new(),
     }
 }
@@ -153,63 +177,120 @@ fn document_kind_name(kind: DocumentKind) -> String {
         .unwrap_or_default()
 }
 
-/// One entry per language version with text, all in the document's scope: the content
-/// follows the document's restriction, whatever it is now or later.
-fn document_entries(d: &Document) -> Vec<SearchEntry> {
-    d.versions
-        .iter()
-        .filter_map(|v| {
-            let text = v.text.as_ref()?;
-            let code = serde_json::to_value(v.language)
-                .ok()
-                .and_then(|c| c.as_str().map(str::to_owned))
-                .unwrap_or_default();
-            Some(SearchEntry {
-                id: format!("document:{}/{code}", d.id),
-                kind: document_kind_name(d.kind),
-                title: format!("{} {}", d.symbol, d.title),
-                text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-                language: v.language,
-                conference: Some(d.conference.to_string()),
-                group: d.group.as_ref().map(ToString::to_string),
-                date: Some(d.submitted_on),
-                status: None,
-                sponsors: d.sponsors.iter().map(ToString::to_string).collect(),
-                scope: Some(d.scope()),
-                place: Place {
-                    document: Some(d.id.clone()),
-                    ..Place::default()
-                },
-            })
-        })
-        .collect()
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// One entry per provision (sub-items are their own entries), public; a revision whose
-/// text does not parse is indexed as one entry of plain text.
-fn revision_entries(r: &Revision) -> Vec<SearchEntry> {
-    let base = |id: String, text: String| SearchEntry {
+/// One entry per language version with text (its symbol and title searched with it), all
+/// in the document's scope: the content follows the document's restriction, whatever it
+/// is now or later. A restricted document whose title is public (the restriction register
+/// shows it) also has a title entry, `document:<id>/title`, in the scope
+/// [`title_scope`]: readers who may not read the document find it by its symbol and title
+/// there, and the others find the document's own entries instead (see [`hidden_scopes`]).
+fn document_entries(d: &Document) -> Vec<SearchEntry> {
+    let base = |id: String, language: String, text: String, scope: String| SearchEntry {
         id,
-        kind: "provision".into(),
-        title: r.citation.clone(),
+        kind: document_kind_name(d.kind),
+        title: format!("{} {}", d.symbol, d.title),
         text,
-        language: Language::English,
-        conference: None,
-        group: None,
-        date: r.adopted_on,
-        status: Some(Status::Adopted),
-        sponsors: Vec::new(),
-        scope: None,
+        language,
+        conference: Some(d.conference.to_string()),
+        group: d.group.as_ref().map(ToString::to_string),
+        date: Some(d.submitted_on),
+        status: None,
+        sponsors: d.sponsors.iter().map(ToString::to_string).collect(),
+        scope: Some(scope),
+        title_in_text: true,
         place: Place {
-            instrument: Some(r.instrument.to_string()),
-            revision: Some(r.id.to_string()),
+            document: Some(d.id.clone()),
             ..Place::default()
         },
     };
-    let Ok(instrument) = plenary_text::parse(&r.text) else {
-        let text = r.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        return vec![base(format!("revision:{}", r.id), text)];
-    };
+    let mut out: Vec<SearchEntry> = d
+        .versions
+        .iter()
+        .filter_map(|v| {
+            let text = v.text.as_ref()?;
+            let code = language_code(v.language);
+            Some(base(
+                format!("document:{}/{code}", d.id),
+                code.to_owned(),
+                one_line(text),
+                d.scope(),
+            ))
+        })
+        .collect();
+    if has_title_entry(d) {
+        let language = d
+            .versions
+            .first()
+            .map_or("en", |v| language_code(v.language));
+        let mut e = base(
+            format!("document:{}/title", d.id),
+            language.to_owned(),
+            format!("{} {}", d.symbol, one_line(&d.title)),
+            title_scope(&d.scope()),
+        );
+        e.title_in_text = false;
+        out.push(e);
+    }
+    out
+}
+
+/// Whether a document has a title entry apart: restricted, with its title public.
+fn has_title_entry(d: &Document) -> bool {
+    d.restriction.as_ref().is_some_and(|r| !r.title_restricted)
+}
+
+/// The scope of a document's title entry, from the document's scope.
+pub fn title_scope(document_scope: &str) -> String {
+    format!("title:{document_scope}")
+}
+
+/// The scopes whose entries `reader` must not find on `today`: the content of each
+/// document it may not read, and the title entry of each document it may read (it finds
+/// the document's own entries instead, so nothing is found twice).
+pub fn hidden_scopes(
+    reader: &crate::access::Actor,
+    documents: &[Document],
+    today: Date,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for d in documents {
+        let readable = crate::access::can_read_document(reader, d, today);
+        if !readable {
+            out.push(d.scope());
+        } else if has_title_entry(d) {
+            out.push(title_scope(&d.scope()));
+        }
+    }
+    out
+}
+
+/// Member ids (or names as written, when unmapped) of an imported record's sponsors.
+fn sponsor_ids(sponsors: &[Sponsor]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in sponsors {
+        let id = s
+            .state
+            .member
+            .as_ref()
+            .map_or_else(|| s.state.name.clone(), ToString::to_string);
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
+/// The provisions of an instrument's text, each as an entry made by `base` (its id's
+/// suffix and its text), with the provision's anchor, label, section and brackets.
+/// `None` when the text does not parse.
+fn provision_entries(
+    text: &str,
+    base: &dyn Fn(String, String) -> SearchEntry,
+) -> Option<Vec<SearchEntry>> {
+    let instrument = plenary_text::parse(text).ok()?;
     let sponsors: Vec<String> = instrument
         .meta("sponsors")
         .map(|s| {
@@ -220,33 +301,131 @@ fn revision_entries(r: &Revision) -> Vec<SearchEntry> {
         })
         .unwrap_or_default();
     let mut out = Vec::new();
-    let mut push = |section: &str, p: &plenary_text::Provision, out: &mut Vec<SearchEntry>| {
-        let mut e = base(format!("revision:{}#{}", r.id, p.id), p.text.to_plain());
-        e.sponsors.clone_from(&sponsors);
+    for (si, _, p) in instrument.provisions() {
+        let mut e = base(format!("#{}", p.id), p.text.to_plain());
+        for s in &sponsors {
+            if !e.sponsors.contains(s) {
+                e.sponsors.push(s.clone());
+            }
+        }
         if p.text.has_brackets() {
             e.status = Some(Status::OpenBracket);
             bracket_sponsors(&p.text, &mut e.sponsors);
         }
         e.place.anchor = Some(anchor(&p.id));
         e.place.label = Some(p.label.clone());
-        e.place.section = Some(section.to_owned());
+        e.place.section = instrument.sections.get(si).map(|s| s.heading.clone());
         out.push(e);
+    }
+    Some(out)
+}
+
+/// A revision's provisions, or its whole text as one entry when the text does not parse.
+fn text_entries(text: &str, base: &dyn Fn(String, String) -> SearchEntry) -> Vec<SearchEntry> {
+    provision_entries(text, base).unwrap_or_else(|| vec![base(String::new(), one_line(text))])
+}
+
+/// One entry per provision (sub-items are their own entries), public. An imported
+/// revision carries its record's sponsors, and only an adopted one is `adopted` (a vetoed
+/// or rejected draft has no status).
+fn revision_entries(r: &Revision) -> Vec<SearchEntry> {
+    let adopted = r.record.as_ref().is_none_or(|rec| match rec.decision {
+        Decision::AdoptedWithoutVote | Decision::AdoptedByVote { .. } => true,
+        Decision::NotRecorded => !rec.document_type.starts_with("draft"),
+        _ => false,
+    });
+    let base = |suffix: String, text: String| SearchEntry {
+        id: format!("revision:{}{suffix}", r.id),
+        kind: "provision".into(),
+        title: r.citation.clone(),
+        text,
+        language: "en".into(),
+        conference: None,
+        group: None,
+        date: r.adopted_on,
+        status: adopted.then_some(Status::Adopted),
+        sponsors: r
+            .record
+            .as_ref()
+            .map(|rec| sponsor_ids(&rec.sponsors))
+            .unwrap_or_default(),
+        scope: None,
+        title_in_text: false,
+        place: Place {
+            instrument: Some(r.instrument.to_string()),
+            revision: Some(r.id.to_string()),
+            ..Place::default()
+        },
     };
-    fn walk(
-        section: &str,
-        list: &[plenary_text::Provision],
-        push: &mut dyn FnMut(&str, &plenary_text::Provision, &mut Vec<SearchEntry>),
-        out: &mut Vec<SearchEntry>,
-    ) {
-        for p in list {
-            push(section, p, out);
-            walk(section, &p.children, push, out);
+    text_entries(&r.text, &base)
+}
+
+/// A document's text in another language (imported with its original): one entry per
+/// provision, in that language, linked to the record of the revision it translates.
+fn translation_entries(t: &Translation) -> Vec<SearchEntry> {
+    let language = language_of_iso639_2(&t.language);
+    let record = crate::records::revision_id_for_symbol(&t.symbol)
+        .ok()
+        .map(|r| r.to_string());
+    let base = |suffix: String, text: String| SearchEntry {
+        id: format!("translation:{}{suffix}", t.key()),
+        kind: "translation".into(),
+        title: format!("{} ({language}) {}", t.symbol, one_line(&t.title)),
+        text,
+        language: language.clone(),
+        conference: None,
+        group: None,
+        date: None,
+        status: None,
+        sponsors: Vec::new(),
+        scope: None,
+        title_in_text: false,
+        place: Place {
+            record: record.clone(),
+            ..Place::default()
+        },
+    };
+    text_entries(&t.text, &base)
+}
+
+/// A recorded vote: the document's symbol and title, how and where it was adopted, and
+/// the draft it came from; its sponsors as a facet.
+fn vote_entry(v: &VoteRecord) -> SearchEntry {
+    let mut text = v.title.as_deref().map(one_line).unwrap_or_default();
+    for part in [
+        Some(v.adoption.as_str()),
+        v.meeting.as_deref(),
+        v.meeting_record.as_deref(),
+        v.draft.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        if !text.is_empty() {
+            text.push_str(". ");
         }
+        text.push_str(&one_line(part));
     }
-    for s in &instrument.sections {
-        walk(&s.heading, &s.provisions, &mut push, &mut out);
+    SearchEntry {
+        id: format!("votes:{}", crate::records::symbol_key(&v.symbol)),
+        kind: "vote".into(),
+        title: v.symbol.clone(),
+        text,
+        language: "en".into(),
+        conference: None,
+        group: None,
+        date: v.date,
+        status: None,
+        sponsors: sponsor_ids(&v.sponsors),
+        scope: None,
+        title_in_text: false,
+        place: Place {
+            record: crate::records::revision_id_for_symbol(&v.symbol)
+                .ok()
+                .map(|r| r.to_string()),
+            ..Place::default()
+        },
     }
-    out
 }
 
 /// A draft's provisions (text inside open brackets included, marked `open_bracket`) and
@@ -256,44 +435,31 @@ fn draft_entries(d: &crate::negotiation::Draft) -> Vec<SearchEntry> {
         return Vec::new();
     };
     let adopted = matches!(d.state, crate::negotiation::DraftState::Adopted { .. });
-    let base = |id: String, words: String| SearchEntry {
-        id,
+    let base = |suffix: String, words: String| SearchEntry {
+        id: format!("draft:{}{suffix}", d.id),
         kind: "draft".into(),
         title: format!("{} (draft {})", text.citation(), d.id),
         text: words,
-        language: Language::English,
+        language: "en".into(),
         conference: Some(d.conference.to_string()),
         group: Some(d.group.to_string()),
         date: None,
         status: adopted.then_some(Status::Adopted),
         sponsors: Vec::new(),
         scope: None,
+        title_in_text: false,
         place: Place {
             draft: Some(d.id.clone()),
             ..Place::default()
         },
     };
-    let mut out = Vec::new();
-    for (si, _, p) in text.provisions() {
-        let mut e = base(format!("draft:{}#{}", d.id, p.id), p.text.to_plain());
-        if p.text.has_brackets() {
-            e.status = Some(Status::OpenBracket);
-            bracket_sponsors(&p.text, &mut e.sponsors);
-        }
-        e.place.anchor = Some(anchor(&p.id));
-        e.place.label = Some(p.label.clone());
-        e.place.section = text.sections.get(si).map(|s| s.heading.clone());
-        out.push(e);
-    }
+    let mut out = provision_entries(&d.text, &base).unwrap_or_default();
     for (i, w) in d.withdrawals.iter().enumerate() {
         for (j, left) in w.left.iter().enumerate() {
             if left.text.trim().is_empty() {
                 continue;
             }
-            let mut e = base(
-                format!("draft:{}~withdrawn-{i}-{j}", d.id),
-                left.text.clone(),
-            );
+            let mut e = base(format!("~withdrawn-{i}-{j}"), left.text.clone());
             e.kind = "withdrawn".into();
             e.status = Some(Status::Withdrawn);
             e.sponsors.clone_from(&w.sponsors);
@@ -419,14 +585,49 @@ fn pieces(text: &str) -> Vec<(std::ops::Range<usize>, Piece)> {
     out
 }
 
-fn stemmer(language: Language) -> Option<Stemmer> {
+/// The languages search knows by their stems, as two-letter codes: the six UN languages
+/// and German (imported translations hold it). Text in another language is indexed word
+/// by word, unstemmed, under its source's code, and found unfiltered.
+pub const LANGUAGES: [&str; 7] = ["ar", "zh", "en", "fr", "ru", "es", "de"];
+
+/// The code of one of the six languages, as entries and filters name it.
+pub fn language_code(l: Language) -> &'static str {
+    match l {
+        Language::Arabic => "ar",
+        Language::Chinese => "zh",
+        Language::English => "en",
+        Language::French => "fr",
+        Language::Russian => "ru",
+        Language::Spanish => "es",
+    }
+}
+
+/// The search code of an ISO 639-2 language code (as Akoma Ntoso writes it: `fra`,
+/// `zho`, `deu`); an unknown code stays as written, lower-cased.
+pub fn language_of_iso639_2(code: &str) -> String {
+    let code = code.trim().to_ascii_lowercase();
+    match code.as_str() {
+        "ara" => "ar",
+        "zho" | "chi" => "zh",
+        "eng" => "en",
+        "fra" | "fre" => "fr",
+        "rus" => "ru",
+        "spa" => "es",
+        "deu" | "ger" => "de",
+        other => return other.to_owned(),
+    }
+    .to_owned()
+}
+
+fn stemmer(language: &str) -> Option<Stemmer> {
     let algorithm = match language {
-        Language::English => Algorithm::English,
-        Language::French => Algorithm::French,
-        Language::Spanish => Algorithm::Spanish,
-        Language::Russian => Algorithm::Russian,
-        Language::Arabic => Algorithm::Arabic,
-        Language::Chinese => return None,
+        "en" => Algorithm::English,
+        "fr" => Algorithm::French,
+        "es" => Algorithm::Spanish,
+        "ru" => Algorithm::Russian,
+        "ar" => Algorithm::Arabic,
+        "de" => Algorithm::German,
+        _ => return None,
     };
     Some(Stemmer::create(algorithm))
 }
@@ -463,7 +664,7 @@ fn piece_tokens(piece: &Piece, stemmer: Option<&Stemmer>) -> Vec<String> {
     }
 }
 
-fn push_tokens(text: &str, language: Language, out: &mut String) {
+fn push_tokens(text: &str, language: &str, out: &mut String) {
     let stemmer = stemmer(language);
     for (_, piece) in pieces(text) {
         for t in piece_tokens(&piece, stemmer.as_ref()) {
@@ -476,7 +677,7 @@ fn push_tokens(text: &str, language: Language, out: &mut String) {
 }
 
 /// The tokens of a text in a language, as the index holds them.
-pub fn tokens(text: &str, language: Language) -> Vec<String> {
+pub fn tokens(text: &str, language: &str) -> Vec<String> {
     let stemmer = stemmer(language);
     pieces(text)
         .iter()
@@ -652,7 +853,7 @@ pub fn parse_query(q: &str) -> Result<Query, DomainError> {
     Ok(Query { require, exclude })
 }
 
-fn term_patterns(term: &Term, languages: &[Language], out: &mut Vec<Pattern>) {
+fn term_patterns(term: &Term, languages: &[&str], out: &mut Vec<Pattern>) {
     let pieces = pieces(&term.words);
     for &language in languages {
         let stemmer = stemmer(language);
@@ -691,7 +892,7 @@ fn term_patterns(term: &Term, languages: &[Language], out: &mut Vec<Pattern>) {
 impl Query {
     /// The query in index tokens for entries in `languages` (each word is stemmed as each
     /// language would stem it, and an entry matches any of the forms).
-    pub fn to_match(&self, languages: &[Language]) -> Match {
+    pub fn to_match(&self, languages: &[&str]) -> Match {
         let require = self
             .require
             .iter()
@@ -725,8 +926,8 @@ pub struct Filters {
     pub kind: Option<String>,
     /// Only entries this member or group sponsors.
     pub sponsor: Option<String>,
-    /// Only this language.
-    pub language: Option<Language>,
+    /// Only this language (one of [`LANGUAGES`]).
+    pub language: Option<String>,
     /// Only this status.
     pub status: Option<Status>,
     /// Dated on or after.
@@ -749,6 +950,9 @@ pub struct SearchQuery {
     pub limit: u32,
     /// Hits to skip (for pages).
     pub offset: u32,
+    /// Whether to count the facets over all hits (the total is always counted). Counting
+    /// reads every hit's facets, so a search that shows no facets skips it.
+    pub facets: bool,
 }
 
 /// Most hits one page may hold (an export asks for this many).
@@ -798,7 +1002,7 @@ pub struct Found {
     pub total: u64,
     /// The page asked for, best first.
     pub hits: Vec<RankedEntry>,
-    /// Facet counts over all hits.
+    /// Facet counts over all hits (none when not asked for).
     pub facets: Vec<Facet>,
 }
 
@@ -820,8 +1024,8 @@ pub struct SearchHit {
     pub kind: String,
     /// Its title.
     pub title: String,
-    /// Its language.
-    pub language: Language,
+    /// Its language (a code of [`LANGUAGES`], or the source's own).
+    pub language: String,
     /// Its conference.
     pub conference: Option<String>,
     /// Its group.
@@ -846,7 +1050,7 @@ pub struct SearchResults {
     pub total: u64,
     /// This page.
     pub hits: Vec<SearchHit>,
-    /// Facet counts over all hits.
+    /// Facet counts over all hits (none when not asked for).
     pub facets: Vec<Facet>,
 }
 
@@ -858,41 +1062,61 @@ fn token_matches(token: &str, p: &Pattern, i: usize) -> bool {
     token == want || (p.prefix && i + 1 == p.tokens.len() && token.starts_with(want.as_str()))
 }
 
-/// Which pieces a match covers: every place where all of a pattern's tokens stand in order.
+/// Which pieces a match covers (every place where all of a pattern's tokens stand in
+/// order), and the first matched piece. Words are stemmed only as far as the snippet
+/// needs: up to [`SNIPPET_WORDS`] pieces past the window's start (and a pattern's length
+/// more, for a phrase that runs over its end), so a long text costs little when it matches
+/// early.
 fn marked_pieces(
     found: &[(std::ops::Range<usize>, Piece)],
-    language: Language,
+    language: &str,
     m: &Match,
-) -> Vec<bool> {
+) -> (Vec<bool>, Option<usize>) {
     let stemmer = stemmer(language);
-    let flat: Vec<(usize, String)> = found
+    let longest = m
+        .require
         .iter()
-        .enumerate()
-        .flat_map(|(k, (_, p))| {
-            piece_tokens(p, stemmer.as_ref())
-                .into_iter()
-                .map(move |t| (k, t))
-        })
-        .collect();
+        .flatten()
+        .map(|p| p.tokens.len())
+        .max()
+        .unwrap_or(1);
+    let mut flat: Vec<(usize, String)> = Vec::new();
     let mut marked = vec![false; found.len()];
-    for p in m.require.iter().flatten() {
-        let n = p.tokens.len();
-        for start in 0..flat.len().saturating_sub(n - 1) {
-            if (0..n).all(|i| token_matches(&flat[start + i].1, p, i)) {
-                for (k, _) in &flat[start..start + n] {
-                    marked[*k] = true;
+    let mut first: Option<usize> = None;
+    let mut limit = found.len();
+    for (k, (_, piece)) in found.iter().enumerate() {
+        if k >= limit {
+            break;
+        }
+        for token in piece_tokens(piece, stemmer.as_ref()) {
+            flat.push((k, token));
+            for p in m.require.iter().flatten() {
+                let n = p.tokens.len();
+                let Some(start) = flat.len().checked_sub(n) else {
+                    continue;
+                };
+                if (0..n).all(|i| token_matches(&flat[start + i].1, p, i)) {
+                    for (piece, _) in &flat[start..] {
+                        marked[*piece] = true;
+                    }
+                    if first.is_none() {
+                        let at = flat[start].0;
+                        first = Some(at);
+                        limit = (at.saturating_sub(SNIPPET_WORDS / 4) + SNIPPET_WORDS + longest)
+                            .min(found.len());
+                    }
                 }
             }
         }
     }
-    marked
+    (marked, first)
 }
 
 /// The words around the first match in `text`, with every matched word marked.
-pub fn snippet(text: &str, language: Language, m: &Match) -> Vec<SnippetPart> {
+pub fn snippet(text: &str, language: &str, m: &Match) -> Vec<SnippetPart> {
     let found = pieces(text);
-    let marked = marked_pieces(&found, language, m);
-    let first = marked.iter().position(|&b| b).unwrap_or(0);
+    let (marked, first) = marked_pieces(&found, language, m);
+    let first = first.unwrap_or(0);
     let start = first.saturating_sub(SNIPPET_WORDS / 4);
     let end = (start + SNIPPET_WORDS).min(found.len());
     let mut parts: Vec<SnippetPart> = Vec::new();
@@ -941,7 +1165,7 @@ pub fn results(found: Found, m: &Match) -> SearchResults {
             .hits
             .into_iter()
             .map(|RankedEntry { entry: e, .. }| SearchHit {
-                snippet: snippet(&e.text, e.language, m),
+                snippet: snippet(&e.text, &e.language, m),
                 id: e.id,
                 kind: e.kind,
                 title: e.title,
@@ -962,26 +1186,21 @@ mod tests {
     use super::*;
 
     fn m(q: &str) -> Match {
-        parse_query(q)
-            .expect("parses")
-            .to_match(&[Language::English])
+        parse_query(q).expect("parses").to_match(&["en"])
     }
 
     #[test]
     fn words_are_lowercased_stemmed_and_split_on_punctuation() {
         assert_eq!(
-            tokens(
-                "ITU's role: Internet-connectivity, 75/176",
-                Language::English
-            ),
+            tokens("ITU's role: Internet-connectivity, 75/176", "en"),
             vec!["itu", "s", "role", "internet", "connect", "75", "176"]
         );
     }
 
     #[test]
     fn chinese_is_cut_into_bigrams_and_arabic_loses_its_diacritics() {
-        assert_eq!(tokens("互联网", Language::Chinese), vec!["互联", "联网"]);
-        assert_eq!(tokens("مُرَحَّبًا", Language::Chinese), vec!["مرحبا"]);
+        assert_eq!(tokens("互联网", "zh"), vec!["互联", "联网"]);
+        assert_eq!(tokens("مُرَحَّبًا", "zh"), vec!["مرحبا"]);
     }
 
     #[test]
@@ -1018,7 +1237,7 @@ mod tests {
     fn a_snippet_marks_the_matched_words_around_the_first_match() {
         let parts = snippet(
             "Affirms that the same rights that people have offline must also be protected online, including the right to privacy",
-            Language::English,
+            "en",
             &m("privacy online"),
         );
         let marked: Vec<&str> = parts

@@ -211,38 +211,64 @@ impl Backend for PostgresBackend {
     async fn search(&self, query: &SearchQuery) -> Result<Found> {
         let expr = tsquery_expression(&query.matching);
         let f = FilterValues::of(query);
-        let hits_sql = format!(
-            "{SEARCH_HITS} SELECT e.body, h.rank::float8
-             FROM (SELECT id, rank FROM hits ORDER BY rank DESC, id COLLATE \"C\"
-                   LIMIT $11 OFFSET $12) h
-             JOIN search_entries e ON e.id = h.id ORDER BY h.rank DESC, h.id COLLATE \"C\""
+        // The page: every hit is ranked and counted in one pass, and only the page's
+        // entries' bodies are read. Unnamed statements (not persistent) are planned with
+        // their parameters each time: a cached generic plan cannot see the query text and
+        // may scan every entry instead of using the GIN index.
+        let page_sql = format!(
+            "{} SELECT e.body, h.rank::float8, h.total
+             FROM (SELECT id, rank, count(*) OVER () AS total FROM hits
+                   ORDER BY rank DESC, id COLLATE \"C\" LIMIT $11 OFFSET $12) h
+             JOIN search_entries e ON e.id = h.id ORDER BY h.rank DESC, h.id COLLATE \"C\"",
+            search_hits(true)
         );
-        let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
+        let count_sql = format!("{} SELECT count(*) FROM hits", search_hits(false));
+        let facets_sql = format!("{} {SEARCH_FACETS}", search_hits(false));
+        let page = |c| {
+            bind_search!(sqlx::query_as(&page_sql), expr, query.hidden_scopes, f)
+                .bind(i64::from(query.limit))
+                .bind(i64::from(query.offset))
+                .persistent(false)
+                .fetch_all(c)
+        };
+        if !query.facets {
+            // One statement sees one snapshot: no transaction needed.
+            let mut c = self.pool.acquire().await.map_err(unavailable)?;
+            let hits: Vec<SearchRow> = page(&mut *c).await.map_err(unavailable)?;
+            let total = match hits.first() {
+                Some(h) => h.2,
+                None => bind_search!(sqlx::query_as(&count_sql), expr, query.hidden_scopes, f)
+                    .persistent(false)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map(|(n,): (i64,)| n)
+                    .map_err(unavailable)?,
+            };
+            return found_from_rows(hits, total, None);
+        }
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
-        // A generic plan (chosen after a statement's fifth run) cannot see the query text
-        // and may scan every entry instead of using the GIN index: plan each search anew.
-        sqlx::query("SET LOCAL plan_cache_mode = force_custom_plan")
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        let hits: Vec<SearchRow> =
-            bind_search!(sqlx::query_as(&hits_sql), expr, query.hidden_scopes, f)
-                .bind(i64::from(query.limit))
-                .bind(i64::from(query.offset))
-                .fetch_all(&mut *tx)
-                .await
-                .map_err(unavailable)?;
+        let hits: Vec<SearchRow> = page(&mut *tx).await.map_err(unavailable)?;
         let facets: Vec<FacetRow> =
             bind_search!(sqlx::query_as(&facets_sql), expr, query.hidden_scopes, f)
+                .persistent(false)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(unavailable)?;
+        let total = match hits.first() {
+            Some(h) => h.2,
+            None => bind_search!(sqlx::query_as(&count_sql), expr, query.hidden_scopes, f)
+                .persistent(false)
+                .fetch_one(&mut *tx)
+                .await
+                .map(|(n,): (i64,)| n)
+                .map_err(unavailable)?,
+        };
         tx.commit().await.map_err(unavailable)?;
-        found_from_rows(hits, facets)
+        found_from_rows(hits, total, Some(facets))
     }
 
     async fn appended(&self) -> Result<Option<plenary_store::Appended>> {
@@ -290,11 +316,20 @@ impl Backend for PostgresBackend {
     }
 }
 
-/// The hits a reader may see, filtered: `$1` the tsquery text, `$2` the hidden scopes,
-/// `$3`–`$10` the filters (NULL: any).
-const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
-    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors,
-           ts_rank(e.tokens, q) AS rank
+/// The hits a reader may see as a CTE `hits`, filtered: `$1` the tsquery text, `$2` the
+/// hidden scopes, `$3`–`$10` the filters (NULL: any; each statement is planned with its
+/// values, so the unused ones cost nothing). With `rank`, each hit's `ts_rank`, divided
+/// by the logarithm of its length (normalization 1): otherwise a long text that could not
+/// be cut into provisions outranks every provision.
+fn search_hits(rank: bool) -> String {
+    let rank = if rank {
+        "ts_rank(e.tokens, q, 1) AS rank"
+    } else {
+        "0 AS rank"
+    };
+    format!(
+        "WITH hits AS MATERIALIZED (
+    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors, {rank}
     FROM search_entries e, to_tsquery('simple', $1) q
     WHERE e.tokens @@ q
       AND (e.scope IS NULL OR NOT (e.scope = ANY($2::text[])))
@@ -306,12 +341,13 @@ const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
       AND ($8::text IS NULL OR e.status = $8)
       AND ($9::text IS NULL OR e.day >= $9)
       AND ($10::text IS NULL OR e.day <= $10)
-)";
+)"
+    )
+}
 
-/// The total and every facet's counts over all hits.
+/// Every facet's counts over all hits.
 const SEARCH_FACETS: &str = "
-    SELECT 'total', NULL, count(*) FROM hits
-    UNION ALL SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
+    SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
     UNION ALL SELECT 'group', grp, count(*) FROM hits WHERE grp IS NOT NULL GROUP BY grp
     UNION ALL SELECT 'kind', kind, count(*) FROM hits GROUP BY kind
     UNION ALL SELECT 'language', language, count(*) FROM hits GROUP BY language

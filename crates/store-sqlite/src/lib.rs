@@ -48,10 +48,15 @@ const MIGRATIONS: &[Migration] = &[
         name: "search",
         sql: include_str!("../migrations/0003_search.sql"),
     },
+    Migration {
+        version: 4,
+        name: "search_scope",
+        sql: include_str!("../migrations/0004_search_scope.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
-/// statements number them.
+/// statements number them (a statement may leave filters out: SQLite ignores them).
 macro_rules! bind_search {
     ($query:expr, $expr:expr, $hidden:expr, $f:expr) => {
         $query
@@ -261,54 +266,101 @@ impl Backend for SqliteBackend {
         let expr = fts5_expression(&query.matching);
         let hidden = serde_json::Value::from(query.hidden_scopes.clone()).to_string();
         let f = FilterValues::of(query);
-        let hits_sql = format!(
-            "{SEARCH_HITS} SELECT e.body, -h.rank
-             FROM (SELECT n, rank FROM hits ORDER BY rank, n LIMIT ?11 OFFSET ?12) h
-             JOIN search_entries e ON e.n = h.n ORDER BY h.rank, h.n"
+        // The page: every hit is ranked (bm25) and counted in one pass, and only the page's
+        // entries are read.
+        let page_sql = format!(
+            "{} SELECT e.body, -h.rank, h.total
+             FROM (SELECT n, rank, count(*) OVER () AS total FROM hits
+                   ORDER BY rank, n LIMIT ?11 OFFSET ?12) h
+             JOIN search_entries e ON e.n = h.n ORDER BY h.rank, h.n",
+            hits_cte(&f, true, false)
         );
-        let facets_sql = format!("{SEARCH_HITS} {SEARCH_FACETS}");
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        let hits: Vec<SearchRow> = bind_search!(sqlx::query_as(&hits_sql), expr, hidden, f)
+        let hits: Vec<SearchRow> = bind_search!(sqlx::query_as(&page_sql), expr, hidden, f)
             .bind(i64::from(query.limit))
             .bind(i64::from(query.offset))
             .fetch_all(&mut *tx)
             .await
             .map_err(unavailable)?;
-        let facets: Vec<FacetRow> = bind_search!(sqlx::query_as(&facets_sql), expr, hidden, f)
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        let mut total = hits.first().map(|h| h.2);
+        let facets = if query.facets {
+            let sql = format!("{} {SEARCH_FACETS}", hits_cte(&f, false, true));
+            let rows: Vec<FacetRow> = bind_search!(sqlx::query_as(&sql), expr, hidden, f)
+                .fetch_all(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+            Some(rows)
+        } else {
+            None
+        };
+        if total.is_none() {
+            // A page past the last hit: count them apart.
+            let sql = format!("{} SELECT count(*) FROM hits", hits_cte(&f, false, false));
+            let (n,): (i64,) = bind_search!(sqlx::query_as(&sql), expr, hidden, f)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(unavailable)?;
+            total = Some(n);
+        }
         tx.commit().await.map_err(unavailable)?;
-        found_from_rows(hits, facets)
+        found_from_rows(hits, total.unwrap_or(0), facets)
     }
 }
 
-/// The hits a reader may see, filtered: `?1` the FTS5 expression, `?2` the hidden scopes
-/// (JSON array), `?3`–`?10` the filters (NULL: any).
-const SEARCH_HITS: &str = "WITH hits AS MATERIALIZED (
-    SELECT e.n, e.kind, e.language, e.conference, e.grp, e.status, f.rank AS rank
-    FROM search_fts f JOIN search_entries e ON e.n = f.rowid
-    WHERE search_fts MATCH ?1
-      AND (e.scope IS NULL OR e.scope NOT IN (SELECT value FROM json_each(?2)))
-      AND (?3 IS NULL OR e.conference = ?3)
-      AND (?4 IS NULL OR e.grp = ?4)
-      AND (?5 IS NULL OR e.kind = ?5)
-      AND (?6 IS NULL OR EXISTS (SELECT 1 FROM search_sponsors s WHERE s.n = e.n AND s.sponsor = ?6))
-      AND (?7 IS NULL OR e.language = ?7)
-      AND (?8 IS NULL OR e.status = ?8)
-      AND (?9 IS NULL OR e.day >= ?9)
-      AND (?10 IS NULL OR e.day <= ?10)
-)";
+/// The hits a reader may see as a CTE `hits (n[, rank][, facet columns…])`: `?1` the FTS5
+/// expression, `?2` the hidden scopes (JSON array), `?3`–`?10` the filters. The entries
+/// table is joined only when a filter or the facets need its columns; hidden entries are
+/// left out by their row number, found through the scope index.
+fn hits_cte(f: &FilterValues, rank: bool, facets: bool) -> String {
+    let filters = [
+        (f.conference.is_some(), "e.conference = ?3"),
+        (f.group.is_some(), "e.grp = ?4"),
+        (f.kind.is_some(), "e.kind = ?5"),
+        (
+            f.sponsor.is_some(),
+            "EXISTS (SELECT 1 FROM search_sponsors s WHERE s.n = e.n AND s.sponsor = ?6)",
+        ),
+        (f.language.is_some(), "e.language = ?7"),
+        (f.status.is_some(), "e.status = ?8"),
+        (f.from.is_some(), "e.day >= ?9"),
+        (f.to.is_some(), "e.day <= ?10"),
+    ];
+    let join = facets || filters.iter().any(|(set, _)| *set);
+    let mut sql = String::from("WITH hits AS MATERIALIZED (SELECT f.rowid AS n");
+    if rank {
+        sql.push_str(", f.rank AS rank");
+    }
+    if facets {
+        sql.push_str(", e.kind, e.language, e.conference, e.grp, e.status");
+    }
+    sql.push_str(" FROM search_fts f");
+    if join {
+        sql.push_str(" JOIN search_entries e ON e.n = f.rowid");
+    }
+    sql.push_str(
+        " WHERE search_fts MATCH ?1 AND f.rowid NOT IN
+            (SELECT n FROM search_entries WHERE scope IN (SELECT value FROM json_each(?2)))",
+    );
+    for (set, clause) in filters {
+        if set {
+            sql.push_str(" AND ");
+            sql.push_str(clause);
+        }
+    }
+    sql.push(')');
+    sql
+}
 
-/// The total and every facet's counts over all hits.
+/// Every facet's counts over all hits (the `hits` CTE with its facet columns). The
+/// sponsors are looked up hit by hit (`CROSS JOIN` keeps that order: left to itself, the
+/// planner scans every sponsor row and probes the hits).
 const SEARCH_FACETS: &str = "
-    SELECT 'total', NULL, count(*) FROM hits
-    UNION ALL SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
+    SELECT 'conference', conference, count(*) FROM hits WHERE conference IS NOT NULL GROUP BY conference
     UNION ALL SELECT 'group', grp, count(*) FROM hits WHERE grp IS NOT NULL GROUP BY grp
     UNION ALL SELECT 'kind', kind, count(*) FROM hits GROUP BY kind
     UNION ALL SELECT 'language', language, count(*) FROM hits GROUP BY language
     UNION ALL SELECT 'status', status, count(*) FROM hits WHERE status IS NOT NULL GROUP BY status
-    UNION ALL SELECT 'sponsor', s.sponsor, count(*) FROM hits JOIN search_sponsors s ON s.n = hits.n GROUP BY s.sponsor";
+    UNION ALL SELECT 'sponsor', s.sponsor, count(*) FROM hits CROSS JOIN search_sponsors s ON s.n = hits.n GROUP BY s.sponsor";
 
 /// A pattern in FTS5 syntax: tokens are only word characters, so quoting is enough.
 fn fts5_pattern(p: &Pattern) -> String {

@@ -524,52 +524,55 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-/// A search hit row as both backends return it: the entry's JSON and its rank (in the
-/// backend's own scale).
-pub type SearchRow = (String, f64);
+/// A search hit row as both backends return it: the entry's JSON, its rank (in the
+/// backend's own scale) and the number of all hits (the same on every row).
+pub type SearchRow = (String, f64, i64);
 
-/// A facet count row: facet name (or `total`), value, count.
+/// A facet count row: facet name, value, count.
 pub type FacetRow = (String, Option<String>, i64);
 
-/// Assembles what a backend found from its rows: hits in the order given, facet values
-/// most frequent first (ties by value), the total from the `total` row.
+/// Assembles what a backend found from its rows: hits in the order given, the total, and
+/// (when counted) each facet's values, most frequent first (ties by value).
 ///
 /// # Errors
 /// [`StoreError::Unavailable`] when a stored entry does not decode (a damaged index; a
 /// rebuild repairs it).
-pub fn found_from_rows(hits: Vec<SearchRow>, facets: Vec<FacetRow>) -> Result<Found> {
+pub fn found_from_rows(
+    hits: Vec<SearchRow>,
+    total: i64,
+    facets: Option<Vec<FacetRow>>,
+) -> Result<Found> {
     let hits = hits
         .into_iter()
-        .map(|(body, rank)| {
+        .map(|(body, rank, _)| {
             serde_json::from_str::<SearchEntry>(&body)
                 .map(|entry| search::RankedEntry { entry, rank })
                 .map_err(|e| StoreError::Unavailable(format!("search entry does not decode: {e}")))
         })
         .collect::<Result<Vec<_>>>()?;
-    let mut total = 0;
-    let mut by_name: std::collections::BTreeMap<&str, Vec<search::FacetCount>> =
-        search::FACETS.iter().map(|f| (*f, Vec::new())).collect();
-    for (name, value, count) in facets {
-        let count = u64::try_from(count).unwrap_or(0);
-        if name == "total" {
-            total = count;
-        } else if let (Some(values), Some(value)) = (by_name.get_mut(name.as_str()), value) {
-            values.push(search::FacetCount { value, count });
-        }
-    }
-    let facets = search::FACETS
-        .iter()
-        .map(|name| {
-            let mut values = by_name.remove(name).unwrap_or_default();
-            values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
-            search::Facet {
-                name: (*name).to_owned(),
-                values,
+    let facets = facets.map_or_else(Vec::new, |rows| {
+        let mut by_name: std::collections::BTreeMap<&str, Vec<search::FacetCount>> =
+            search::FACETS.iter().map(|f| (*f, Vec::new())).collect();
+        for (name, value, count) in rows {
+            if let (Some(values), Some(value)) = (by_name.get_mut(name.as_str()), value) {
+                let count = u64::try_from(count).unwrap_or(0);
+                values.push(search::FacetCount { value, count });
             }
-        })
-        .collect();
+        }
+        search::FACETS
+            .iter()
+            .map(|name| {
+                let mut values = by_name.remove(name).unwrap_or_default();
+                values.sort_by(|a, b| b.count.cmp(&a.count).then(a.value.cmp(&b.value)));
+                search::Facet {
+                    name: (*name).to_owned(),
+                    values,
+                }
+            })
+            .collect()
+    });
     Ok(Found {
-        total,
+        total: u64::try_from(total).unwrap_or(0),
         hits,
         facets,
     })
@@ -615,7 +618,7 @@ pub fn index_row(source: &DocKey, e: &SearchEntry) -> IndexRow {
         id: e.id.clone(),
         source: index_source(source),
         kind: e.kind.clone(),
-        language: language_code(e.language).to_owned(),
+        language: e.language.clone(),
         conference: e.conference.clone(),
         group: e.group.clone(),
         day: e.date.map(|d| d.to_string()),
@@ -624,19 +627,6 @@ pub fn index_row(source: &DocKey, e: &SearchEntry) -> IndexRow {
         sponsors: e.sponsors.clone(),
         body: serde_json::to_string(e).unwrap_or_default(),
         tokens: e.tokens(),
-    }
-}
-
-/// The two-letter code of a language, as stored and as filters name it.
-pub fn language_code(l: plenary_domain::model::Language) -> &'static str {
-    use plenary_domain::model::Language;
-    match l {
-        Language::Arabic => "ar",
-        Language::Chinese => "zh",
-        Language::English => "en",
-        Language::French => "fr",
-        Language::Russian => "ru",
-        Language::Spanish => "es",
     }
 }
 
@@ -670,7 +660,7 @@ impl FilterValues {
             group: f.group.clone(),
             kind: f.kind.clone(),
             sponsor: f.sponsor.clone(),
-            language: f.language.map(|l| language_code(l).to_owned()),
+            language: f.language.clone(),
             status: f.status.map(|s| s.as_str().to_owned()),
             from: f.from.map(|d| d.to_string()),
             to: f.to.map(|d| d.to_string()),

@@ -10,8 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use plenary_app::SearchRequest;
 use plenary_domain::DomainError;
-use plenary_domain::model::Language;
-use plenary_domain::search::{Filters, MAX_LIMIT, SearchHit, SearchResults, Status};
+use plenary_domain::search::{Filters, LANGUAGES, MAX_LIMIT, SearchHit, SearchResults, Status};
 
 use crate::api::reader;
 use crate::pages::{Chrome, visitor};
@@ -42,13 +41,18 @@ pub(crate) fn operations() -> Vec<crate::openapi::Operation> {
         .query("group", "Only this group.", text.clone())
         .query("kind", "Only this kind of entry.", text.clone())
         .query("sponsor", "Only texts this member sponsors.", text.clone())
-        .query("language", "Only this language (ar, zh, en, fr, ru, es).", text.clone())
+        .query("language", "Only this language (ar, zh, en, fr, ru, es, de).", text.clone())
         .query("status", "Only adopted, open_bracket or withdrawn text.", text.clone())
         .query("from", "From this day.", day.clone())
         .query("to", "Up to this day.", day)
         .query("limit", "Hits per page.", json!({ "type": "integer", "minimum": 1 }))
         .query("offset", "Hits to skip.", json!({ "type": "integer", "minimum": 0 }))
         .query("format", "csv for a CSV export.", json!({ "enum": ["json", "csv"] }))
+        .query(
+            "facets",
+            "false to leave out the facet counts (faster); JSON counts them by default, CSV never.",
+            json!({ "type": "boolean" }),
+        )
         .returns::<SearchResults>(200, "Hits (each with a link), the total and the facets")
         .problems(&["invalid_field"]),
     ]
@@ -63,10 +67,6 @@ fn param<'a>(params: &'a Params, name: &str) -> Option<&'a str> {
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.trim())
         .filter(|v| !v.is_empty())
-}
-
-fn language_of(code: &str) -> Option<Language> {
-    serde_json::from_value(serde_json::Value::String(code.to_owned())).ok()
 }
 
 fn number(params: &Params, name: &str, default: u32) -> Result<u32, DomainError> {
@@ -85,13 +85,32 @@ fn day(params: &Params, name: &str) -> Result<Option<time::Date>, DomainError> {
         .transpose()
 }
 
+fn flag(params: &Params, name: &str, default: bool) -> Result<bool, DomainError> {
+    match param(params, name) {
+        None => Ok(default),
+        Some("true") => Ok(true),
+        Some("false") => Ok(false),
+        Some(_) => Err(DomainError::invalid(name, "must be true or false")),
+    }
+}
+
 /// Reads a search from query parameters; every bad value is refused naming its field.
-fn request(params: &Params, default_limit: u32) -> Result<SearchRequest, DomainError> {
+/// Facets are counted unless `facets=false` (`default_facets` for an export: none).
+fn request(
+    params: &Params,
+    default_limit: u32,
+    default_facets: bool,
+) -> Result<SearchRequest, DomainError> {
     let language = param(params, "language")
         .map(|v| {
-            language_of(v).ok_or_else(|| {
-                DomainError::invalid("language", "must be one of ar, zh, en, fr, ru, es")
-            })
+            if LANGUAGES.contains(&v) {
+                Ok(v.to_owned())
+            } else {
+                Err(DomainError::invalid(
+                    "language",
+                    format!("must be one of {}", LANGUAGES.join(", ")),
+                ))
+            }
         })
         .transpose()?;
     let status = param(params, "status")
@@ -116,6 +135,7 @@ fn request(params: &Params, default_limit: u32) -> Result<SearchRequest, DomainE
         },
         limit: number(params, "limit", default_limit)?,
         offset: number(params, "offset", 0)?,
+        facets: flag(params, "facets", default_facets)?,
     })
 }
 
@@ -127,9 +147,19 @@ fn wants_csv(params: &Params, headers: &HeaderMap) -> bool {
             .is_some_and(|v| v.starts_with("text/csv"))
 }
 
-/// Where a hit can be read: a provision on its revision (with its anchor), a document.
+/// Where a hit can be read: a provision on its revision (with its anchor), a document, a
+/// draft, or the record of a revision (its translations and recorded vote).
 fn link(hit: &SearchHit) -> String {
     let p = &hit.place;
+    if let Some(record) = &p.record {
+        return format!(
+            "/api/v1/revisions/{record}/record{}",
+            p.anchor
+                .as_ref()
+                .map(|a| format!("#{a}"))
+                .unwrap_or_default()
+        );
+    }
     match (&p.revision, &p.document) {
         (Some(rev), _) => format!(
             "/api/v1/revisions/{rev}{}",
@@ -174,7 +204,7 @@ fn csv(results: &SearchResults) -> String {
             h.id.clone(),
             h.kind.clone(),
             h.title.clone(),
-            language_code(h.language).to_owned(),
+            h.language.clone(),
             h.conference.clone().unwrap_or_default(),
             h.group.clone().unwrap_or_default(),
             h.date.map(|d| d.to_string()).unwrap_or_default(),
@@ -192,13 +222,6 @@ fn csv(results: &SearchResults) -> String {
     out
 }
 
-fn language_code(l: Language) -> String {
-    serde_json::to_value(l)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
 async fn api(
     State(s): State<WebState>,
     headers: HeaderMap,
@@ -207,7 +230,7 @@ async fn api(
     let who = reader(&s, &headers).await?;
     let csv_wanted = wants_csv(&params, &headers);
     let default_limit = if csv_wanted { MAX_LIMIT } else { PAGE };
-    let request = request(&params, default_limit)?;
+    let request = request(&params, default_limit, !csv_wanted)?;
     let results = s.app.search(&who, &request).await?;
     if csv_wanted {
         return Ok((
@@ -416,7 +439,7 @@ fn page_results(form: &Form, request: &SearchRequest, r: SearchResults) -> PageR
             .into_iter()
             .map(|hit| PageHit {
                 link: link(&hit),
-                language: language_code(hit.language),
+                language: hit.language.clone(),
                 status: hit
                     .status
                     .map(|s| s.as_str().replace('_', " "))
@@ -446,7 +469,7 @@ async fn page(
     if page.params.q.is_empty() {
         return render(&page, StatusCode::OK);
     }
-    let outcome = match request(&params, PAGE) {
+    let outcome = match request(&params, PAGE, true) {
         Ok(request) => s
             .app
             .search(&who, &request)

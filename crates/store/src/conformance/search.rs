@@ -13,7 +13,7 @@ use plenary_domain::model::{
     InstrumentId, InstrumentKind, Language, Member, MemberCategory, MemberId, Region, Revision,
     RevisionId,
 };
-use plenary_domain::search::{Filters, SearchQuery, SearchResults, Status, parse_query};
+use plenary_domain::search::{Filters, LANGUAGES, SearchQuery, SearchResults, Status, parse_query};
 use time::macros::date;
 
 use super::{Fixture, Harness, run};
@@ -88,6 +88,10 @@ pub fn restriction_from_today() -> Restriction {
 
 /// The text only the restricted document holds.
 pub const SECRET: &str = "guardpost evacuation privacy";
+
+/// The text of a restricted document whose title ("Delegate transport schedule") is
+/// public: the restriction register shows it.
+pub const SHUTTLE: &str = "The shuttle timetable and the drivers' routes.";
 
 async fn world(f: &Fixture) {
     let mut commands = vec![
@@ -205,23 +209,44 @@ async fn world(f: &Fixture) {
     };
     secret.restriction = Some(restriction_from_today());
     commands.push(Command::SubmitDocument(secret));
+    let mut titled = match document(
+        "Delegate transport schedule",
+        &[],
+        vec![version(Language::English, SHUTTLE)],
+    ) {
+        Command::SubmitDocument(s) => s,
+        _ => unreachable!("a submission"),
+    };
+    titled.restriction = Some(Restriction {
+        title_restricted: false,
+        ..restriction_from_today()
+    });
+    commands.push(Command::SubmitDocument(titled));
     for c in commands {
         run(&f.store, c).await.expect("world");
     }
 }
 
-async fn search_with(f: &Fixture, q: &str, filters: Filters, hidden: &[&str]) -> SearchResults {
-    let languages = filters
-        .language
-        .map_or_else(|| Language::ALL.to_vec(), |l| vec![l]);
-    let query = SearchQuery {
+fn query(q: &str, filters: Filters, hidden: &[&str]) -> SearchQuery {
+    let languages: Vec<&str> = match filters.language.as_deref() {
+        Some(l) => vec![l],
+        None => LANGUAGES.to_vec(),
+    };
+    SearchQuery {
         matching: parse_query(q).expect("query parses").to_match(&languages),
         filters,
         hidden_scopes: hidden.iter().map(|s| (*s).to_owned()).collect(),
         limit: 100,
         offset: 0,
-    };
-    f.store.search(&query).await.expect("search")
+        facets: true,
+    }
+}
+
+async fn search_with(f: &Fixture, q: &str, filters: Filters, hidden: &[&str]) -> SearchResults {
+    f.store
+        .search(&query(q, filters, hidden))
+        .await
+        .expect("search")
 }
 
 async fn found(f: &Fixture, q: &str) -> BTreeSet<String> {
@@ -343,13 +368,12 @@ pub async fn search_counts_facets_and_filters_by_every_criterion(h: &dyn Harness
     assert!(facet(&all, "language").iter().any(|(l, _)| l == "en"));
 
     let one_page = SearchQuery {
-        matching: parse_query("connectivity OR privacy OR networks")
-            .expect("parses")
-            .to_match(&Language::ALL),
-        filters: Filters::default(),
-        hidden_scopes: Vec::new(),
         limit: 2,
-        offset: 0,
+        ..query(
+            "connectivity OR privacy OR networks",
+            Filters::default(),
+            &[],
+        )
     };
     let page = f.store.search(&one_page).await.expect("search");
     assert_eq!(page.hits.len(), 2);
@@ -370,6 +394,34 @@ pub async fn search_counts_facets_and_filters_by_every_criterion(h: &dyn Harness
         .await
         .expect("search");
     assert!(ids(&page).is_disjoint(&ids(&next)), "pages do not overlap");
+    let past_the_end = f
+        .store
+        .search(&SearchQuery {
+            offset: 50,
+            ..one_page.clone()
+        })
+        .await
+        .expect("search");
+    assert!(past_the_end.hits.is_empty());
+    assert_eq!(
+        past_the_end.total, total,
+        "a page past the end still counts"
+    );
+    for offset in [0, 50] {
+        let uncounted = f
+            .store
+            .search(&SearchQuery {
+                facets: false,
+                offset,
+                ..one_page.clone()
+            })
+            .await
+            .expect("search");
+        assert!(uncounted.facets.is_empty(), "facets only when asked for");
+        assert_eq!(uncounted.total, total);
+        let same = if offset == 0 { &page } else { &past_the_end };
+        assert_eq!(ids(&uncounted), ids(same));
+    }
 
     let narrowed = |filters: Filters| {
         search_with(
@@ -419,16 +471,11 @@ pub async fn search_counts_facets_and_filters_by_every_criterion(h: &dyn Harness
             .all(|h| h.kind == "provision" && h.place.anchor.is_some())
     );
     let by_language = narrowed(Filters {
-        language: Some(Language::French),
+        language: Some("fr".into()),
         ..Filters::default()
     })
     .await;
-    assert!(
-        by_language
-            .hits
-            .iter()
-            .all(|h| h.language == Language::French)
-    );
+    assert!(by_language.hits.iter().all(|h| h.language == "fr"));
     let by_group = narrowed(Filters {
         group: Some("pp-14.pl".into()),
         conference: Some("pp-14".into()),
@@ -560,4 +607,159 @@ pub async fn search_index_follows_the_views_and_survives_a_rebuild(h: &dyn Harne
         before
     );
     assert_eq!(found(&f, "\"right to privacy\"").await.len(), 2);
+}
+
+/// A restricted document whose title is public (the restriction register shows it) is
+/// found by its symbol and title by everyone, and by its text only by readers who may
+/// read it (who find it once); a withheld title is found by no one who may not read the
+/// document.
+pub async fn search_finds_a_restricted_documents_public_title_but_never_its_text(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let hidden = ["document:pp-14.main-3", "document:pp-14.main-4"];
+    let outsider = search_with(&f, "transport schedule", Filters::default(), &hidden).await;
+    assert_eq!(ids(&outsider), set(&["document:pp-14.main-4/title"]));
+    let hit = &outsider.hits[0];
+    assert_eq!(hit.place.document.as_deref(), Some("pp-14.main-4"));
+    let shown = format!("{outsider:?}");
+    assert!(
+        !shown.contains("shuttle") && !shown.contains("timetable"),
+        "{shown}"
+    );
+    assert!(shown.contains("Delegate transport schedule"));
+    let by_symbol = search_with(&f, "\"PP14/4\"", Filters::default(), &hidden).await;
+    assert_eq!(ids(&by_symbol), set(&["document:pp-14.main-4/title"]));
+    assert_eq!(
+        search_with(&f, "shuttle OR timetable", Filters::default(), &hidden)
+            .await
+            .total,
+        0
+    );
+    // The withheld title of the other restricted document finds nothing.
+    assert_eq!(
+        search_with(&f, "venue security", Filters::default(), &hidden)
+            .await
+            .total,
+        0
+    );
+    // A reader who may read it finds the document's own entry (title and text), and not
+    // the title entry besides.
+    let insider = |q| search_with(&f, q, Filters::default(), &["title:document:pp-14.main-4"]);
+    for q in ["shuttle timetable", "transport schedule", "\"PP14/4\""] {
+        assert_eq!(
+            ids(&insider(q).await),
+            set(&["document:pp-14.main-4/en"]),
+            "{q}"
+        );
+    }
+}
+
+/// Imported translations are found in their own language (German included) at provision
+/// level, and recorded votes by their title and adoption, with their sponsors as a facet.
+pub async fn search_finds_translations_and_recorded_votes(h: &dyn Harness) {
+    use plenary_domain::records::{Provenance, Sponsor, StateRef, Translation, VoteRecord};
+    let f = h.fresh().await;
+    world(&f).await;
+    let provenance = Provenance {
+        source: "test.xml".into(),
+        sha256: "0".repeat(64),
+        warnings: Vec::new(),
+    };
+    for (language, title, text) in [
+        (
+            "deu",
+            "Das Recht auf Privatheit im digitalen Zeitalter",
+            "Resolution 1\nDas Recht auf Privatheit im digitalen Zeitalter\n\n## resolves\n1 bekräftigt das Recht auf Privatheit in digitalen Netzen;\n",
+        ),
+        (
+            "fra",
+            "Le droit à la vie privée à l'ère du numérique",
+            "Resolution 1\nLe droit à la vie privée\n\n## resolves\n1 réaffirme le droit à la vie privée sur les réseaux numériques;\n",
+        ),
+    ] {
+        run(
+            &f.store,
+            Command::RecordTranslation(Translation {
+                symbol: "A/RES/99/1".into(),
+                language: language.into(),
+                title: title.into(),
+                text: text.into(),
+                provenance: provenance.clone(),
+            }),
+        )
+        .await
+        .expect("translation");
+    }
+    run(
+        &f.store,
+        Command::RecordVotes(VoteRecord {
+            symbol: "A/RES/99/2".into(),
+            body: id("itu"),
+            title: Some("Safeguarding submarine cables".into()),
+            meeting: Some("54th plenary meeting".into()),
+            meeting_record: Some("A/99/PV.54".into()),
+            date: Some(date!(2024 - 12 - 17)),
+            adoption: "Without a vote".into(),
+            draft: Some("A/99/L.12".into()),
+            tally: None,
+            sponsors: vec![Sponsor {
+                state: StateRef {
+                    name: "BRAZIL".into(),
+                    member: Some(id("bra")),
+                },
+                additional: false,
+            }],
+            provenance,
+            line: 7,
+        }),
+    )
+    .await
+    .expect("votes");
+    // German stems: "Netze" finds "Netzen".
+    let de = search_with(&f, "Netze Privatheit", Filters::default(), &[]).await;
+    assert_eq!(de.hits.len(), 1, "{de:?}");
+    let hit = &de.hits[0];
+    assert_eq!(hit.language, "de");
+    assert_eq!(hit.kind, "translation");
+    assert!(hit.place.anchor.is_some() && hit.place.label.is_some());
+    assert_eq!(hit.place.record.as_deref(), Some("a-res-99-1"));
+    let only_de = search_with(
+        &f,
+        "privatheit OR réseaux",
+        Filters {
+            language: Some("de".into()),
+            ..Filters::default()
+        },
+        &[],
+    )
+    .await;
+    assert!(only_de.hits.iter().all(|h| h.language == "de") && only_de.total == 1);
+    let fr = search_with(&f, "\"vie privée\" numérique", Filters::default(), &[]).await;
+    assert_eq!(fr.total, 1);
+    assert_eq!(fr.hits[0].language, "fr");
+
+    let votes = search_with(&f, "submarine cable", Filters::default(), &[]).await;
+    assert_eq!(ids(&votes), set(&["votes:A/RES/99/2"]));
+    assert_eq!(votes.hits[0].kind, "vote");
+    assert_eq!(votes.hits[0].title, "A/RES/99/2");
+    assert_eq!(votes.hits[0].date, Some(date!(2024 - 12 - 17)));
+    let by_sponsor = search_with(
+        &f,
+        "cables OR connectivity",
+        Filters {
+            sponsor: Some("bra".into()),
+            kind: Some("vote".into()),
+            ..Filters::default()
+        },
+        &[],
+    )
+    .await;
+    assert_eq!(ids(&by_sponsor), set(&["votes:A/RES/99/2"]));
+    assert_eq!(
+        search_with(&f, "\"A/99/L.12\"", Filters::default(), &[])
+            .await
+            .total,
+        1,
+        "a vote is found by its draft's symbol"
+    );
 }
