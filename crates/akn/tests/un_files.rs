@@ -59,10 +59,10 @@ fn every_un_file_round_trips_and_its_export_is_schema_valid() {
     common::validate(&exports);
 }
 
-/// A delegate can take any English UN resolution into the notation and back: the
-/// notation text parses to the same instrument. (The presidential statement
-/// S/PRST/2000/10 is not a resolution: its "text" container has no keyword.) Adopted
-/// resolutions only: see below for the drafts.
+/// A delegate can take any English UN resolution or statement into the notation and back:
+/// the notation text parses to the same instrument. (S/PRST/2000/10's paragraphs stand
+/// under no keyword: its heading is written `##! text`.) Adopted texts only: see below
+/// for the drafts.
 #[test]
 fn english_un_resolutions_convert_to_notation_that_parses_back() {
     let Some(data) = common::data_dir() else {
@@ -75,12 +75,10 @@ fn english_un_resolutions_convert_to_notation_that_parses_back() {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            // Drafts that were not adopted are left out: one (S/2023/792) splits a heading
-            // into a bare "Further" before its verb, which the notation cannot place.
             let draft = file
                 .components()
                 .any(|c| c.as_os_str() == "not-adopted-drafts");
-            if !name.ends_with("E.xml") || name.starts_with("S_PRST") || draft {
+            if !name.ends_with("E.xml") || draft {
                 continue;
             }
             let bytes = std::fs::read(&file).expect("read");
@@ -94,4 +92,44 @@ fn english_un_resolutions_convert_to_notation_that_parses_back() {
         }
     }
     assert!(checked >= 15, "only {checked} resolutions checked");
+}
+
+/// Every UN text in every language reads into notation that parses back, section by
+/// section: translations' headings (`Réaffirmant`, `重申`) and a statement's unheaded
+/// paragraphs are written `##! heading` and taken as written, so each provision of a
+/// translation keeps its place (search finds translations at provision level).
+#[test]
+fn every_un_text_in_every_language_converts_to_notation_that_parses_back() {
+    let Some(data) = common::data_dir() else {
+        return;
+    };
+    let mut languages = std::collections::BTreeSet::new();
+    for dir in ["un-ga-akn4un", "un-sc-akn4un"] {
+        for file in common::xml_files(&data.join(dir)) {
+            let bytes = std::fs::read(&file).expect("read");
+            for doc in plenary_akn::read_collection(&bytes).expect("reads") {
+                let text = plenary_text::print(&doc.instrument);
+                let back = plenary_text::parse(&text).unwrap_or_else(|e| {
+                    panic!("{}: notation does not parse back: {e}", file.display())
+                });
+                let headings = |i: &plenary_text::Instrument| -> Vec<String> {
+                    i.sections.iter().map(|s| s.heading.clone()).collect()
+                };
+                assert_eq!(
+                    headings(&back),
+                    headings(&doc.instrument),
+                    "{}",
+                    file.display()
+                );
+                assert_eq!(
+                    back.provisions().len(),
+                    doc.instrument.provisions().len(),
+                    "{}",
+                    file.display()
+                );
+                languages.insert(doc.meta.language.clone().unwrap_or_default());
+            }
+        }
+    }
+    assert!(languages.len() >= 7, "{languages:?}");
 }

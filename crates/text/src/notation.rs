@@ -90,7 +90,13 @@ pub fn print(inst: &Instrument) -> String {
         out.push('\n');
     }
     for s in &inst.sections {
-        out.push_str("\n## ");
+        // A heading without an English keyword (a translation's `Réaffirmant`, a
+        // statement's `text`) is written after `##!`, which takes it as written.
+        out.push_str(if Section::part_of(&s.heading).is_some() {
+            "\n## "
+        } else {
+            "\n##! "
+        });
         out.push_str(&s.heading);
         out.push('\n');
         print_provisions(&s.provisions, 0, &mut def_iter, &mut counter, &mut out);
@@ -374,10 +380,16 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
         let body: &str = &raw[chars..];
         let body_col = chars + 1;
 
-        let is_heading =
-            body.starts_with("##") && body[2..].chars().next().is_none_or(char::is_whitespace);
+        // `##! heading`: a heading taken as written, without a keyword (other languages).
+        let as_written = body.starts_with("##!");
+        let marker = if as_written { 3 } else { 2 };
+        let is_heading = body.starts_with("##")
+            && body[marker..]
+                .chars()
+                .next()
+                .is_none_or(char::is_whitespace);
         if indent == 0 && is_heading {
-            let heading = body[2..].trim().to_string();
+            let heading = body[marker..].trim().to_string();
             if heading.is_empty() {
                 return err(
                     line_no,
@@ -385,12 +397,12 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
                     "expected a section keyword after `## `, e.g. `considering` or `resolves`",
                 );
             }
-            if Section::part_of(&heading).is_none() {
+            if !as_written && Section::part_of(&heading).is_none() {
                 return err(
                     line_no,
                     4,
                     format!(
-                        "unknown section keyword `{}`; expected a preamble keyword ({}), an operative keyword ({}), or `Annex`",
+                        "unknown section keyword `{}`; expected a preamble keyword ({}), an operative keyword ({}), or `Annex` (`##! heading` takes a heading as written)",
                         heading.split_whitespace().next().unwrap_or(""),
                         PREAMBLE_KEYWORDS.join(", "),
                         OPERATIVE_KEYWORDS.join(", ")
