@@ -137,11 +137,15 @@ fn phrase_from(text: &str) -> Option<String> {
     let picked = if words.len() >= 8 {
         words[2..7].join(" ")
     } else {
-        let chars: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
-        if chars.len() < 12 || !chars.iter().all(|c| *c as u32 > 0x2E80) {
+        // The longest run of Chinese characters (punctuation ends a run).
+        let run = text
+            .split(|c: char| !(c.is_alphabetic() && c as u32 > 0x2E80))
+            .max_by_key(|r| r.chars().count())?;
+        let chars: Vec<char> = run.chars().collect();
+        if chars.len() < 10 {
             return None;
         }
-        chars[2..10].iter().collect()
+        chars[1..9].iter().collect()
     };
     Some(picked.replace('"', " "))
 }
