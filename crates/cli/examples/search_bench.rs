@@ -3,8 +3,9 @@
 //! PP-18 Final Acts, each repeated with its numbers and country names varied), records it
 //! through the normal command path into SQLite (and PostgreSQL when
 //! `PLENARY_TEST_POSTGRES_URL` is set), writes the same provisions as plain text, and times
-//! 20 fixed queries: `App::search` (hits, facets, snippets) on each backend next to
-//! ripgrep scanning the plain text, in the same run.
+//! 20 fixed queries: `App::search` on each backend (the page of hits with snippets and the
+//! total; then with every facet counted too) next to ripgrep scanning the plain text, in
+//! the same run.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
