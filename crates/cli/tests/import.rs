@@ -85,7 +85,7 @@ fn everything_imports_once_and_a_second_run_writes_nothing(store: &[&str]) {
         stdout(&out)
     );
     let after_first = events(store);
-    everything_imported_is_searchable(store, &data, &akn, &votes);
+    everything_imported_is_searchable(store, &akn, &votes);
 
     for (what, files) in [("akn", &akn), ("votes", &votes)] {
         let out = import(store, what, files);
@@ -155,12 +155,7 @@ fn phrase_from(text: &str) -> Option<String> {
 /// anchors); a phrase of every imported document in its own language (translations
 /// included: ES-11/1 in Arabic, Chinese, French, German, Russian and Spanish); and the
 /// first recorded vote of every voting record file, by its title.
-fn everything_imported_is_searchable(
-    store: &[&str],
-    data: &Path,
-    akn: &[String],
-    votes: &[String],
-) {
+fn everything_imported_is_searchable(store: &[&str], akn: &[String], votes: &[String]) {
     let mut args = vec!["serve"];
     args.extend_from_slice(store);
     let server = Server::start(&args);

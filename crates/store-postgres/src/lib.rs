@@ -231,18 +231,24 @@ impl Backend for PostgresBackend {
                 .persistent(false)
                 .fetch_all(c)
         };
+        // A page past the last hit carries no total: count the hits apart.
+        let count = |c| {
+            bind_search!(
+                sqlx::query_as::<_, (i64,)>(&count_sql),
+                expr,
+                query.hidden_scopes,
+                f
+            )
+            .persistent(false)
+            .fetch_one(c)
+        };
         if !query.facets {
             // One statement sees one snapshot: no transaction needed.
             let mut c = self.pool.acquire().await.map_err(unavailable)?;
             let hits: Vec<SearchRow> = page(&mut *c).await.map_err(unavailable)?;
             let total = match hits.first() {
                 Some(h) => h.2,
-                None => bind_search!(sqlx::query_as(&count_sql), expr, query.hidden_scopes, f)
-                    .persistent(false)
-                    .fetch_one(&mut *c)
-                    .await
-                    .map(|(n,): (i64,)| n)
-                    .map_err(unavailable)?,
+                None => count(&mut *c).await.map_err(unavailable)?.0,
             };
             return found_from_rows(hits, total, None);
         }
@@ -260,12 +266,7 @@ impl Backend for PostgresBackend {
                 .map_err(unavailable)?;
         let total = match hits.first() {
             Some(h) => h.2,
-            None => bind_search!(sqlx::query_as(&count_sql), expr, query.hidden_scopes, f)
-                .persistent(false)
-                .fetch_one(&mut *tx)
-                .await
-                .map(|(n,): (i64,)| n)
-                .map_err(unavailable)?,
+            None => count(&mut *tx).await.map_err(unavailable)?.0,
         };
         tx.commit().await.map_err(unavailable)?;
         found_from_rows(hits, total, Some(facets))
