@@ -3,8 +3,6 @@
 //! the version of any page or API response. A matching `If-None-Match` gets 304. Anonymous
 //! readers are answered from [`crate::cache`] when it holds the response of that version.
 
-use std::sync::Arc;
-
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
@@ -24,7 +22,7 @@ fn unversioned(path: &str) -> bool {
 
 /// Adds an ETag to successful GET responses and answers 304 when the client has it.
 pub(crate) async fn conditional_get(
-    State(s): State<Arc<WebState>>,
+    State(s): State<WebState>,
     req: Request,
     next: Next,
 ) -> Response {

@@ -45,22 +45,35 @@ pub struct WebConfig {
 /// The default largest file of a language version, in bytes.
 pub const DEFAULT_MAX_FILE_BYTES: usize = 32 * 1024 * 1024;
 
-/// Shared state of the handlers.
+/// Shared state of the handlers: one allocation, so that cloning it (axum clones a route's
+/// service, state included, for every request) costs one reference count.
 #[derive(Debug, Clone)]
-pub struct WebState {
+pub struct WebState(Arc<Shared>);
+
+/// What the handlers share.
+#[derive(Debug)]
+pub struct Shared {
     app: App,
-    config: Arc<WebConfig>,
+    config: WebConfig,
     /// Rendered responses for anonymous readers (see `cache`).
-    pages: Arc<cache::PageCache>,
+    pages: cache::PageCache,
+}
+
+impl std::ops::Deref for WebState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// Builds the router over an application.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let state = WebState {
+    let state = WebState(Arc::new(Shared {
         app,
-        config: Arc::new(config),
-        pages: Arc::new(cache::PageCache::default()),
-    };
+        config,
+        pages: cache::PageCache::default(),
+    }));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
@@ -68,9 +81,8 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(search::routes())
         .route("/api/openapi.json", get(openapi::serve))
         .nest(openapi::PREFIX, openapi::router())
-        // Shared, not cloned for every request.
         .layer(axum::middleware::from_fn_with_state(
-            Arc::new(state.clone()),
+            state.clone(),
             etag::conditional_get,
         ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
