@@ -13,6 +13,7 @@ use plenary_domain::documents::{Document, DocumentKind, Relation, Restriction, R
 use plenary_domain::model::{Conference, Group, Language};
 use serde::Deserialize;
 
+use super::conference_of;
 use super::forms::check_csrf;
 use super::{
     Chrome, FieldError, OrPage, Page, error_for, not_found, page, refusal, render, visitor,
@@ -139,9 +140,7 @@ async fn list(
 async fn list_page(s: &WebState, headers: &HeaderMap, id: &str, q: ListQuery) -> Page {
     let v = visitor(s, headers).await?;
     let who = &v.actor;
-    let Some(conference) = s.app.conference(who, id).await.or_page("documents")? else {
-        return Err(not_found("conference"));
-    };
+    let conference = conference_of(s, who, id).await?;
     let groups = s.app.groups(who, id).await.or_page("documents")?;
     let all = s.app.documents(who, id).await.or_page("documents")?;
     let mut errors = Vec::new();
@@ -368,9 +367,7 @@ async fn document_page(
         return Err(not_found("document"));
     };
     let conf = document.conference.as_str();
-    let Some(conference) = s.app.conference(&who, conf).await.or_page("document")? else {
-        return Err(not_found("conference"));
-    };
+    let conference = conference_of(s, &who, conf).await?;
     let group_name = match &document.group {
         Some(g) => s
             .app
@@ -540,10 +537,7 @@ async fn register(
     page(
         async {
             let v = visitor(&s, &headers).await?;
-            let Some(conference) = s.app.conference(&v.actor, &id).await.or_page("register")?
-            else {
-                return Err(not_found("conference"));
-            };
+            let conference = conference_of(&s, &v.actor, &id).await?;
             let today = today();
             let entries = s
                 .app

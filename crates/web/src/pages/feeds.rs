@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use super::documents::{parse_kind, reason_words};
 use super::{OrPage, Page, not_found, page, visitor, words};
+use super::{conference_of, group_of};
 use crate::WebState;
 
 pub(super) fn routes() -> Router<WebState> {
@@ -123,22 +124,6 @@ fn atom(feed: &Feed) -> Response {
             )
         }
     }
-}
-
-async fn conference_of(s: &WebState, who: &Actor, id: &str) -> Result<Conference, Response> {
-    s.app
-        .conference(who, id)
-        .await
-        .or_page("feed")?
-        .ok_or_else(|| not_found("conference"))
-}
-
-async fn group_of(s: &WebState, who: &Actor, id: &str) -> Result<Group, Response> {
-    s.app
-        .group(who, id)
-        .await
-        .or_page("feed")?
-        .ok_or_else(|| not_found("group"))
 }
 
 /// Builds a feed of a conference's documents that pass `keep`.

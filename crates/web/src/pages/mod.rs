@@ -33,7 +33,7 @@ use plenary_app::AppError;
 use plenary_domain::DomainError;
 use plenary_domain::access::{Actor, Role};
 use plenary_domain::event::{Change, RecordedEvent};
-use plenary_domain::model::MemberId;
+use plenary_domain::model::{Conference, Group, MemberId};
 
 use crate::WebState;
 use crate::api::identify;
@@ -229,6 +229,28 @@ pub(crate) fn refusal(
         )),
         other => Err(failed(other, "form")),
     }
+}
+
+/// A conference by id, or the 404 page.
+pub(crate) async fn conference_of(
+    s: &WebState,
+    who: &Actor,
+    id: &str,
+) -> Result<Conference, Response> {
+    s.app
+        .conference(who, id)
+        .await
+        .or_page("conference")?
+        .ok_or_else(|| not_found("conference"))
+}
+
+/// A group by id, or the 404 page.
+pub(crate) async fn group_of(s: &WebState, who: &Actor, id: &str) -> Result<Group, Response> {
+    s.app
+        .group(who, id)
+        .await
+        .or_page("group")?
+        .ok_or_else(|| not_found("group"))
 }
 
 /// Reads a form's sponsors: member codes separated by commas or spaces (`BRA, ARG`).

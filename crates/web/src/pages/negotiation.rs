@@ -29,6 +29,7 @@ use plenary_domain::negotiation::{
 use plenary_domain::rights::CredentialsStatus;
 use serde::Deserialize;
 
+use super::conference_of;
 use super::forms::check_csrf;
 use super::instruments::{TextView, text_view};
 use super::{
@@ -52,14 +53,6 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/drafts/{id}/vote", post(vote_on_draft))
         .route("/reports/{id}", get(report))
         .route("/conferences/{id}/follow-ups", get(follow_ups))
-}
-
-async fn conference_of(s: &WebState, who: &Actor, id: &str) -> Result<Conference, Response> {
-    s.app
-        .conference(who, id)
-        .await
-        .or_page("conference")?
-        .ok_or_else(|| not_found("conference"))
 }
 
 /// An instrument's heading from its text in the notation: `Resolution 102: Title`.

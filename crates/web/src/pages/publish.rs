@@ -15,11 +15,12 @@ use plenary_domain::event::Change;
 use plenary_domain::model::{Conference, ConferenceId, Group, GroupId, Language};
 use serde::Deserialize;
 
+use super::conference_of;
 use super::documents::{KINDS, language_name, parse_kind};
 use super::forms::check_csrf;
 use super::{
-    Chrome, FieldError, OrPage, error_for, error_page, not_found, page, parse_sponsors, refusal,
-    render, to_created, visitor, wire_name, words,
+    Chrome, FieldError, OrPage, error_for, error_page, page, parse_sponsors, refusal, render,
+    to_created, visitor, wire_name, words,
 };
 use crate::WebState;
 
@@ -91,9 +92,7 @@ async fn publish_page(
     form: PublishForm,
     errors: Vec<FieldError>,
 ) -> Result<PublishPage, Response> {
-    let Some(conference) = s.app.conference(who, conference).await.or_page("publish")? else {
-        return Err(not_found("conference"));
-    };
+    let conference = conference_of(s, who, conference).await?;
     let groups = s
         .app
         .groups(who, conference.id.as_str())

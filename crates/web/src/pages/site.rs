@@ -13,7 +13,8 @@ use plenary_domain::model::{Conference, Group, GroupVisibility, Instrument};
 use plenary_domain::negotiation::GroupRecord;
 use plenary_domain::rights::Right;
 
-use super::{Chrome, OrPage, Page, not_found, page, render, visitor, words};
+use super::{Chrome, OrPage, Page, page, render, visitor, words};
+use super::{conference_of, group_of};
 use crate::WebState;
 
 pub(super) fn routes() -> Router<WebState> {
@@ -148,9 +149,7 @@ async fn conference(
 async fn conference_page(s: &WebState, headers: &HeaderMap, id: &str) -> Page {
     let v = visitor(s, headers).await?;
     let who = &v.actor;
-    let Some(conference) = s.app.conference(who, id).await.or_page("conference")? else {
-        return Err(not_found("conference"));
-    };
+    let conference = conference_of(s, who, id).await?;
     let groups = s.app.groups(who, id).await.or_page("conference")?;
     let meetings = s.app.meetings(who, id).await.or_page("conference")?;
     let mut latest = s.app.documents(who, id).await.or_page("conference")?;
@@ -184,13 +183,9 @@ async fn group(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<Str
 async fn group_page(s: &WebState, headers: &HeaderMap, id: &str) -> Page {
     let v = visitor(s, headers).await?;
     let who = &v.actor;
-    let Some(group) = s.app.group(who, id).await.or_page("group")? else {
-        return Err(not_found("group"));
-    };
+    let group = group_of(s, who, id).await?;
     let conf = group.conference.as_str();
-    let Some(conference) = s.app.conference(who, conf).await.or_page("group")? else {
-        return Err(not_found("conference"));
-    };
+    let conference = conference_of(s, who, conf).await?;
     let groups = s.app.groups(who, conf).await.or_page("group")?;
     let rights = s.app.rights_matrix(who, id).await.or_page("group")?;
     let meetings: Vec<Meeting> = s
