@@ -57,10 +57,17 @@ pub(super) fn routes() -> Router<WebState> {
 
 /// An instrument's heading from its text in the notation: `Resolution 102: Title`.
 fn heading_of(text: &str) -> String {
-    match plenary_text::parse(text) {
-        Ok(i) if i.number.is_empty() => format!("{}: {}", i.kind, i.title),
-        Ok(i) => format!("{} {}: {}", i.kind, i.number, i.title),
-        Err(_) => String::new(),
+    plenary_text::parse(text)
+        .map(|i| heading(&i))
+        .unwrap_or_default()
+}
+
+/// A parsed instrument's heading.
+fn heading(i: &plenary_text::Instrument) -> String {
+    if i.number.is_empty() {
+        format!("{}: {}", i.kind, i.title)
+    } else {
+        format!("{} {}: {}", i.kind, i.number, i.title)
     }
 }
 
@@ -517,14 +524,17 @@ async fn drafts(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<St
                 .await
                 .or_page("drafts")?
                 .into_iter()
-                .map(|d| DraftRow {
-                    heading: heading_of(&d.text),
-                    group: group_name(&groups, &d.group),
-                    state: draft_state_words(&d.state),
-                    brackets: plenary_text::parse(&d.text)
-                        .map(|i| plenary_text::brackets_of(&i).len())
-                        .unwrap_or(0),
-                    draft: d,
+                .map(|d| {
+                    let parsed = plenary_text::parse(&d.text).ok();
+                    DraftRow {
+                        heading: parsed.as_ref().map(heading).unwrap_or_default(),
+                        brackets: parsed
+                            .as_ref()
+                            .map_or(0, |i| plenary_text::brackets_of(i).len()),
+                        group: group_name(&groups, &d.group),
+                        state: draft_state_words(&d.state),
+                        draft: d,
+                    }
                 })
                 .collect();
             Ok(render(&DraftsPage {
@@ -737,7 +747,7 @@ async fn draft_page(
     let open = plenary_text::brackets_of(&parsed);
     let alternatives = open.iter().map(|b| b.alternatives.len()).sum();
     let text = text_view(&parsed, open_only);
-    let heading = heading_of(shown);
+    let heading = heading(&parsed);
     let groups = s
         .app
         .groups(&who, draft.conference.as_str())
@@ -749,7 +759,8 @@ async fn draft_page(
         && chrome.csrf.is_some()
         && (chairs(&who, &draft.group) || who.is_secretariat());
     let choices = if may_act {
-        bracket_choices(&plenary_text::parse(&draft.text).unwrap_or(parsed))
+        // Only the current text is acted on (`may_act` excludes time travel): it is `parsed`.
+        bracket_choices(&parsed)
     } else {
         Vec::new()
     };
