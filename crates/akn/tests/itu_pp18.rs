@@ -179,3 +179,19 @@ fn final_acts_export_validates_and_reads_back_the_same() {
     std::fs::write(&out, xml).expect("write export");
     common::validate(&[out]);
 }
+
+#[test]
+fn every_instrument_of_the_final_acts_reads_back_from_the_notation_it_prints() {
+    let Some(docs) = final_acts() else { return };
+    for d in &docs {
+        let printed = plenary_text::print(&d.instrument);
+        let read = plenary_text::parse(&printed)
+            .unwrap_or_else(|e| panic!("{} does not read back: {e:?}", d.instrument.citation()));
+        assert_eq!(
+            read.provisions().len(),
+            d.instrument.provisions().len(),
+            "{}: every provision reads back as one (numbered paragraphs such as 2.1 too)",
+            d.instrument.citation()
+        );
+    }
+}

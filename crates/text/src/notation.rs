@@ -697,7 +697,7 @@ fn parse_citation(
     ))
 }
 
-/// Whether a token is a provision label: `a)`, `(i)`, `1`, `12bis`, `-`.
+/// Whether a token is a provision label: `a)`, `(i)`, `1`, `12bis`, `2.1`, `-`.
 pub fn is_label(tok: &str) -> bool {
     if tok == "-" {
         return true;
@@ -709,6 +709,12 @@ pub fn is_label(tok: &str) -> bool {
     if let Some(inner) = tok.strip_suffix(')') {
         let inner = inner.strip_prefix('(').unwrap_or(inner);
         return !inner.is_empty() && inner.chars().all(|c| c.is_alphanumeric());
+    }
+    // A numbered paragraph of a plan or a table, `2.1` or `17.7.3`.
+    if tok.contains('.') {
+        return tok
+            .split('.')
+            .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()));
     }
     let digits = tok.chars().take_while(|c| c.is_ascii_digit()).count();
     digits > 0 && tok.chars().skip(digits).all(|c| c.is_ascii_lowercase())
