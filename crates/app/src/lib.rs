@@ -461,6 +461,7 @@ impl App {
         let hidden_scopes = search::hidden_scopes(reader, &documents, today());
         let query = SearchQuery {
             matching: query.to_match(&languages),
+            first: query.whole_phrase(&languages),
             filters: request.filters.clone(),
             hidden_scopes,
             limit: request.limit,

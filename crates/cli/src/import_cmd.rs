@@ -154,6 +154,13 @@ pub async fn import(app: &App, what: ImportWhat) -> ExitCode {
     } else {
         results.extend(app.import_akn(&system, sources).await);
     }
+    // A large import leaves the search index in many pieces; searches are faster once it
+    // is merged. The import itself is done: a failure here only slows searches down.
+    if results.iter().any(Result::is_ok)
+        && let Err(e) = app.store().compact_search_index().await
+    {
+        eprintln!("warning: the search index was not compacted ({e}); searches still work");
+    }
     let mut failed = 0;
     for r in &results {
         match r {

@@ -211,19 +211,33 @@ fn everything_imported_is_searchable(store: &[&str], akn: &[String], votes: &[St
                 continue;
             };
             let q = format!("\"{phrase}\"");
-            let found = search(port, &[("q", &q), ("language", language), ("limit", "5")]);
-            assert!(
-                found["total"].as_u64().unwrap() >= 1,
-                "{file} ({language}): {q} not found"
-            );
-            let hit = &found["hits"][0];
-            assert_eq!(hit["language"], language, "{hit}");
+            // At provision level: in English the instrument's own provisions, in the other
+            // languages the translation's.
             let kind = if language == "en" {
                 "provision"
             } else {
                 "translation"
             };
+            let found = search(
+                port,
+                &[
+                    ("q", &q),
+                    ("language", language),
+                    ("kind", kind),
+                    ("limit", "5"),
+                ],
+            );
+            assert!(
+                found["total"].as_u64().unwrap() >= 1,
+                "{file} ({language}): {q} not found as a {kind}"
+            );
+            let hit = &found["hits"][0];
+            assert_eq!(hit["language"], language, "{hit}");
             assert_eq!(hit["kind"], kind, "{file}: {hit}");
+            assert!(
+                hit["place"]["anchor"].is_string(),
+                "{file}: the hit links to its provision: {hit}"
+            );
             languages.insert(language);
         }
     }

@@ -7,8 +7,10 @@
 //! Both engines see the same tokens: words are normalized here (lower case, Arabic
 //! diacritics dropped, stemmed in the entry's language, Chinese cut into character
 //! bigrams) and the databases index the normalized text without further processing. So
-//! SQLite FTS5 and PostgreSQL find exactly the same set for the same query; only ranking
-//! differs. The syntax is described in `docs/search.md`.
+//! SQLite FTS5 and PostgreSQL find exactly the same set for the same query. They show it
+//! in the same order too: the hits with the query's words as typed ([`Query::whole_phrase`])
+//! first, then newest first by each entry's row number ([`order_key`]), nothing scored. The
+//! syntax is described in `docs/search.md`.
 
 use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
@@ -545,44 +547,98 @@ enum Piece {
 
 /// Splits text into words and CJK runs, with each one's byte range in the source.
 fn pieces(text: &str) -> Vec<(std::ops::Range<usize>, Piece)> {
-    let mut out = Vec::new();
-    let mut current: Option<(usize, bool, String)> = None;
-    let flush = |cur: &mut Option<(usize, bool, String)>, end: usize, out: &mut Vec<_>| {
-        if let Some((start, cjk, s)) = cur.take()
-            && !s.is_empty()
-        {
-            let piece = if cjk { Piece::Cjk(s) } else { Piece::Word(s) };
-            out.push((start..end, piece));
+    Pieces::new(text).collect()
+}
+
+/// The words and CJK runs of a text as they are read, so that a snippet reads only as far
+/// as it shows.
+struct Pieces<'a> {
+    text: &'a str,
+    chars: std::str::CharIndices<'a>,
+    /// The piece being read: where it starts, whether it is CJK, its lower-cased text.
+    current: Option<(usize, bool, String)>,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            chars: text.char_indices(),
+            current: None,
         }
-    };
-    for (i, c) in text.char_indices() {
-        if is_ignorable(c) {
-            continue;
+    }
+
+    /// Ends the current piece at byte `end`.
+    fn finish(&mut self, end: usize) -> Option<(std::ops::Range<usize>, Piece)> {
+        let (start, cjk, s) = self.current.take()?;
+        if s.is_empty() {
+            return None;
         }
-        let kind = if is_cjk(c) {
-            Some(true)
-        } else if word_char(c).is_some() {
-            Some(false)
-        } else {
-            None
-        };
-        match kind {
-            None => flush(&mut current, i, &mut out),
-            Some(cjk) => {
-                if current.as_ref().is_some_and(|(_, k, _)| *k != cjk) {
-                    flush(&mut current, i, &mut out);
+        let piece = if cjk { Piece::Cjk(s) } else { Piece::Word(s) };
+        Some((start..end, piece))
+    }
+}
+
+impl Iterator for Pieces<'_> {
+    type Item = (std::ops::Range<usize>, Piece);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some((i, c)) = self.chars.next() {
+            // Most text is ASCII: a letter or digit goes on a word, anything else ends one.
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    match &mut self.current {
+                        Some((_, false, s)) => s.push(c.to_ascii_lowercase()),
+                        Some(_) => {
+                            let done = self.finish(i);
+                            self.current = Some((i, false, c.to_ascii_lowercase().to_string()));
+                            if done.is_some() {
+                                return done;
+                            }
+                        }
+                        None => self.current = Some((i, false, c.to_ascii_lowercase().to_string())),
+                    }
+                } else if let Some(done) = self.finish(i) {
+                    return Some(done);
                 }
-                let cur = current.get_or_insert_with(|| (i, cjk, String::new()));
-                if cjk {
-                    cur.2.push(c);
-                } else if let Some(w) = word_char(c) {
-                    cur.2.extend(w.to_lowercase());
+                continue;
+            }
+            if is_ignorable(c) {
+                continue;
+            }
+            let kind = if is_cjk(c) {
+                Some(true)
+            } else if word_char(c).is_some() {
+                Some(false)
+            } else {
+                None
+            };
+            match kind {
+                None => {
+                    if let Some(done) = self.finish(i) {
+                        return Some(done);
+                    }
+                }
+                Some(cjk) => {
+                    let done = if self.current.as_ref().is_some_and(|(_, k, _)| *k != cjk) {
+                        self.finish(i)
+                    } else {
+                        None
+                    };
+                    let cur = self.current.get_or_insert_with(|| (i, cjk, String::new()));
+                    if cjk {
+                        cur.2.push(c);
+                    } else if let Some(w) = word_char(c) {
+                        cur.2.extend(w.to_lowercase());
+                    }
+                    if done.is_some() {
+                        return done;
+                    }
                 }
             }
         }
+        self.finish(self.text.len())
     }
-    flush(&mut current, text.len(), &mut out);
-    out
 }
 
 /// The languages search knows by their stems, as two-letter codes: the six UN languages
@@ -853,37 +909,43 @@ pub fn parse_query(q: &str) -> Result<Query, DomainError> {
     Ok(Query { require, exclude })
 }
 
-fn term_patterns(term: &Term, languages: &[&str], out: &mut Vec<Pattern>) {
+/// A term in index tokens as `language` stems it (`None` when nothing of it is a word).
+fn term_pattern(term: &Term, language: &str) -> Option<Pattern> {
     let pieces = pieces(&term.words);
-    for &language in languages {
-        let stemmer = stemmer(language);
-        let mut tokens = Vec::new();
-        let mut prefix = false;
-        for (i, (_, piece)) in pieces.iter().enumerate() {
-            let last = i + 1 == pieces.len();
-            match piece {
-                Piece::Word(w) if last && term.prefix => {
-                    // A prefix is matched against stems: keep what the word and its stem
-                    // share ("digital*" → "digit*", which finds "digital" and "digits").
-                    let stem = stem_word(w, stemmer.as_ref());
-                    let shared: String = w
-                        .chars()
-                        .zip(stem.chars())
-                        .take_while(|(a, b)| a == b)
-                        .map(|(a, _)| a)
-                        .collect();
-                    tokens.push(if shared.is_empty() { w.clone() } else { shared });
-                    prefix = true;
-                }
-                Piece::Cjk(_) if last && term.prefix => {
-                    tokens.extend(piece_tokens(piece, stemmer.as_ref()));
-                    prefix = true;
-                }
-                _ => tokens.extend(piece_tokens(piece, stemmer.as_ref())),
+    let stemmer = stemmer(language);
+    let mut tokens = Vec::new();
+    let mut prefix = false;
+    for (i, (_, piece)) in pieces.iter().enumerate() {
+        let last = i + 1 == pieces.len();
+        match piece {
+            Piece::Word(w) if last && term.prefix => {
+                // A prefix is matched against stems: keep what the word and its stem
+                // share ("digital*" → "digit*", which finds "digital" and "digits").
+                let stem = stem_word(w, stemmer.as_ref());
+                let shared: String = w
+                    .chars()
+                    .zip(stem.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a)
+                    .collect();
+                tokens.push(if shared.is_empty() { w.clone() } else { shared });
+                prefix = true;
             }
+            Piece::Cjk(_) if last && term.prefix => {
+                tokens.extend(piece_tokens(piece, stemmer.as_ref()));
+                prefix = true;
+            }
+            _ => tokens.extend(piece_tokens(piece, stemmer.as_ref())),
         }
-        let p = Pattern { tokens, prefix };
-        if !p.tokens.is_empty() && !out.contains(&p) {
+    }
+    (!tokens.is_empty()).then_some(Pattern { tokens, prefix })
+}
+
+fn term_patterns(term: &Term, languages: &[&str], out: &mut Vec<Pattern>) {
+    for &language in languages {
+        if let Some(p) = term_pattern(term, language)
+            && !out.contains(&p)
+        {
             out.push(p);
         }
     }
@@ -909,6 +971,42 @@ impl Query {
             term_patterns(t, languages, &mut exclude);
         }
         Match { require, exclude }
+    }
+
+    /// The query's words as one phrase, in the order typed (`privacy digital` →
+    /// `"privacy digital"`), for entries in `languages`: the hits that match it are shown
+    /// first. `None` when there is no such phrase: a single term, an `OR`, or a prefix
+    /// before the last word.
+    pub fn whole_phrase(&self, languages: &[&str]) -> Option<Match> {
+        if self.require.len() < 2 || self.require.iter().any(|g| g.len() != 1) {
+            return None;
+        }
+        let terms: Vec<&Term> = self.require.iter().map(|g| &g[0]).collect();
+        if terms[..terms.len() - 1].iter().any(|t| t.prefix) {
+            return None;
+        }
+        let mut phrases = Vec::new();
+        for &language in languages {
+            let mut tokens = Vec::new();
+            let mut prefix = false;
+            for t in &terms {
+                let p = term_pattern(t, language)?;
+                tokens.extend(p.tokens);
+                prefix = p.prefix;
+            }
+            let p = Pattern { tokens, prefix };
+            if !phrases.contains(&p) {
+                phrases.push(p);
+            }
+        }
+        let mut exclude = Vec::new();
+        for t in &self.exclude {
+            term_patterns(t, languages, &mut exclude);
+        }
+        Some(Match {
+            require: vec![phrases],
+            exclude,
+        })
     }
 }
 
@@ -941,6 +1039,10 @@ pub struct Filters {
 pub struct SearchQuery {
     /// What to find.
     pub matching: Match,
+    /// The hits shown first: those that also match this (the query's words as one
+    /// phrase, see [`Query::whole_phrase`]). Within each part, and without it, hits are
+    /// shown newest first: by [`order_key`].
+    pub first: Option<Match>,
     /// How to narrow it.
     pub filters: Filters,
     /// The scopes the reader may not read: entries in them are left out before anything
@@ -953,6 +1055,19 @@ pub struct SearchQuery {
     /// Whether to count the facets over all hits (the total is always counted). Counting
     /// reads every hit's facets, so a search that shows no facets skips it.
     pub facets: bool,
+}
+
+/// How many entries one day's part of the order holds: an entry's row number is its
+/// day's [`order_key`] plus its place among that day's entries.
+pub const ORDER_DAY_SPAN: i64 = 1 << 24;
+
+/// Where the row numbers of entries dated `date` start: its Julian day times
+/// [`ORDER_DAY_SPAN`]. Hits are shown by descending row number, so newest first, and the
+/// databases can stop reading a term's hits once a page is full instead of scoring every
+/// one. Entries without a date (a draft, a translation, a vote whose record gives none)
+/// start at 0, after every dated entry, as a date-ordered list shows them.
+pub fn order_key(date: Option<Date>) -> i64 {
+    date.map_or(0, |d| i64::from(d.to_julian_day()).max(1) * ORDER_DAY_SPAN)
 }
 
 /// Most hits one page may hold (an export asks for this many).
@@ -1062,17 +1177,84 @@ fn token_matches(token: &str, p: &Pattern, i: usize) -> bool {
     token == want || (p.prefix && i + 1 == p.tokens.len() && token.starts_with(want.as_str()))
 }
 
-/// Which pieces a match covers (every place where all of a pattern's tokens stand in
-/// order), and the first matched piece. Words are stemmed only as far as the snippet
-/// needs: up to [`SNIPPET_WORDS`] pieces past the window's start (and a pattern's length
-/// more, for a phrase that runs over its end), so a long text costs little when it matches
-/// early.
-fn marked_pieces(
-    found: &[(std::ops::Range<usize>, Piece)],
-    language: &str,
-    m: &Match,
-) -> (Vec<bool>, Option<usize>) {
-    let stemmer = stemmer(language);
+/// Stems of the words snippets have read, per language, kept from one search to the
+/// next (a pure function's results: snippets need each word's stem to find the matched
+/// words, and stemming is most of their cost). Each language keeps at most
+/// [`StemCache::WORDS`] words and starts afresh when full.
+#[derive(Default)]
+pub struct StemCache {
+    by_language: std::collections::HashMap<String, Stems>,
+}
+
+impl std::fmt::Debug for StemCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.by_language.iter().map(|(l, s)| (l, s.known.len())))
+            .finish()
+    }
+}
+
+impl StemCache {
+    /// Most words kept per language.
+    pub const WORDS: usize = 200_000;
+
+    fn language(&mut self, language: &str) -> &mut Stems {
+        let stems = self
+            .by_language
+            .entry(language.to_owned())
+            .or_insert_with(|| Stems::new(language));
+        if stems.known.len() >= Self::WORDS {
+            stems.known.clear();
+        }
+        stems
+    }
+}
+
+/// Index tokens of words in one language, each word stemmed once: the hits of a page
+/// share most of their words.
+struct Stems {
+    stemmer: Option<Stemmer>,
+    known: std::collections::HashMap<String, std::sync::Arc<str>>,
+}
+
+impl Stems {
+    fn new(language: &str) -> Self {
+        Self {
+            stemmer: stemmer(language),
+            known: std::collections::HashMap::new(),
+        }
+    }
+
+    fn tokens(&mut self, piece: &Piece, out: &mut Vec<std::sync::Arc<str>>) {
+        match piece {
+            Piece::Word(w) => {
+                if let Some(stem) = self.known.get(w) {
+                    out.push(stem.clone());
+                    return;
+                }
+                let stem: std::sync::Arc<str> = stem_word(w, self.stemmer.as_ref()).into();
+                self.known.insert(w.clone(), stem.clone());
+                out.push(stem);
+            }
+            Piece::Cjk(_) => out.extend(piece_tokens(piece, None).into_iter().map(Into::into)),
+        }
+    }
+}
+
+/// The pieces of a text a snippet needs, which of them a match covers (every place where
+/// all of a pattern's tokens stand in order), the first matched piece, and whether the
+/// text goes on past the pieces read. Words are read and stemmed only as far as the
+/// snippet needs: up to [`SNIPPET_WORDS`] pieces past the window's start (and a pattern's
+/// length more, for a phrase that runs over its end), so a long text costs little when
+/// it matches early.
+struct Marked {
+    found: Vec<(std::ops::Range<usize>, Piece)>,
+    marked: Vec<bool>,
+    first: Option<usize>,
+    more: bool,
+}
+
+fn marked_pieces(text: &str, stems: &mut Stems, m: &Match) -> Marked {
     let longest = m
         .require
         .iter()
@@ -1080,15 +1262,27 @@ fn marked_pieces(
         .map(|p| p.tokens.len())
         .max()
         .unwrap_or(1);
-    let mut flat: Vec<(usize, String)> = Vec::new();
-    let mut marked = vec![false; found.len()];
+    let mut pieces = Pieces::new(text);
+    let mut found = Vec::new();
+    let mut flat: Vec<(usize, std::sync::Arc<str>)> = Vec::new();
+    let mut tokens = Vec::new();
+    let mut marked = Vec::new();
     let mut first: Option<usize> = None;
-    let mut limit = found.len();
-    for (k, (_, piece)) in found.iter().enumerate() {
-        if k >= limit {
-            break;
-        }
-        for token in piece_tokens(piece, stemmer.as_ref()) {
+    let mut limit = usize::MAX;
+    while found.len() < limit {
+        let Some((range, piece)) = pieces.next() else {
+            return Marked {
+                found,
+                marked,
+                first,
+                more: false,
+            };
+        };
+        let k = found.len();
+        marked.push(false);
+        tokens.clear();
+        stems.tokens(&piece, &mut tokens);
+        for token in tokens.drain(..) {
             flat.push((k, token));
             for p in m.require.iter().flatten() {
                 let n = p.tokens.len();
@@ -1102,20 +1296,34 @@ fn marked_pieces(
                     if first.is_none() {
                         let at = flat[start].0;
                         first = Some(at);
-                        limit = (at.saturating_sub(SNIPPET_WORDS / 4) + SNIPPET_WORDS + longest)
-                            .min(found.len());
+                        limit = at.saturating_sub(SNIPPET_WORDS / 4) + SNIPPET_WORDS + longest;
                     }
                 }
             }
         }
+        found.push((range, piece));
     }
-    (marked, first)
+    let more = pieces.next().is_some();
+    Marked {
+        found,
+        marked,
+        first,
+        more,
+    }
 }
 
 /// The words around the first match in `text`, with every matched word marked.
 pub fn snippet(text: &str, language: &str, m: &Match) -> Vec<SnippetPart> {
-    let found = pieces(text);
-    let (marked, first) = marked_pieces(&found, language, m);
+    snippet_with(text, &mut Stems::new(language), m)
+}
+
+fn snippet_with(text: &str, stems: &mut Stems, m: &Match) -> Vec<SnippetPart> {
+    let Marked {
+        found,
+        marked,
+        first,
+        more,
+    } = marked_pieces(text, stems, m);
     let first = first.unwrap_or(0);
     let start = first.saturating_sub(SNIPPET_WORDS / 4);
     let end = (start + SNIPPET_WORDS).min(found.len());
@@ -1148,7 +1356,7 @@ pub fn snippet(text: &str, language: &str, m: &Match) -> Vec<SnippetPart> {
         push(&text[range.clone()], marked[i], &mut parts);
         at = range.end;
     }
-    if end == found.len() {
+    if end == found.len() && !more {
         push(&text[at..], false, &mut parts);
     } else {
         push(" …", false, &mut parts);
@@ -1158,6 +1366,11 @@ pub fn snippet(text: &str, language: &str, m: &Match) -> Vec<SnippetPart> {
 
 /// Turns what a backend found into results: each hit gets its snippet.
 pub fn results(found: Found, m: &Match) -> SearchResults {
+    results_with(found, m, &mut StemCache::default())
+}
+
+/// [`results`], with the stems that earlier snippets found.
+pub fn results_with(found: Found, m: &Match, stems: &mut StemCache) -> SearchResults {
     SearchResults {
         total: found.total,
         facets: found.facets,
@@ -1165,7 +1378,7 @@ pub fn results(found: Found, m: &Match) -> SearchResults {
             .hits
             .into_iter()
             .map(|RankedEntry { entry: e, .. }| SearchHit {
-                snippet: snippet(&e.text, &e.language, m),
+                snippet: snippet_with(&e.text, stems.language(&e.language), m),
                 id: e.id,
                 kind: e.kind,
                 title: e.title,
@@ -1212,6 +1425,110 @@ mod tests {
         assert!(got.require[1][0].prefix);
         assert_eq!(got.require[2].len(), 2);
         assert_eq!(got.exclude[0].tokens, vec!["weapon"]);
+    }
+
+    #[test]
+    fn the_typed_words_make_one_phrase_in_each_language() {
+        let phrase = |q: &str| {
+            parse_query(q)
+                .expect("parses")
+                .whole_phrase(&["en"])
+                .map(|m| {
+                    (
+                        m.require[0][0].tokens.clone(),
+                        m.require[0][0].prefix,
+                        m.exclude,
+                    )
+                })
+        };
+        let (tokens, prefix, exclude) = phrase("privacy digital -weapons").expect("a phrase");
+        assert_eq!(tokens, vec!["privaci", "digit"]);
+        assert!(!prefix);
+        assert_eq!(exclude[0].tokens, vec!["weapon"]);
+        let (tokens, _, _) = phrase("\"human rights\" online").expect("a phrase");
+        assert_eq!(tokens, vec!["human", "right", "onlin"]);
+        let (tokens, prefix, _) = phrase("network digital*").expect("a phrase");
+        assert_eq!(tokens, vec!["network", "digit"]);
+        assert!(prefix, "a prefix may end the phrase");
+        for none in [
+            "privacy",
+            "\"right to privacy\"",
+            "surveillance OR interception privacy",
+            "digital* networks",
+        ] {
+            assert_eq!(phrase(none), None, "{none}");
+        }
+        // One phrase per language, each in that language's stems.
+        let both = parse_query("réseaux numériques")
+            .expect("parses")
+            .whole_phrase(&["en", "fr"])
+            .expect("a phrase");
+        assert_eq!(both.require.len(), 1);
+        assert_eq!(both.require[0].len(), 2);
+    }
+
+    #[test]
+    fn newer_entries_are_numbered_above_older_and_undated_below_all() {
+        let day = |y, m, d| Some(Date::from_calendar_date(y, m, d).expect("date"));
+        let old = order_key(day(1948, time::Month::December, 10));
+        let new = order_key(day(2018, time::Month::November, 16));
+        let next = order_key(day(2018, time::Month::November, 17));
+        assert!(old < new && new < next);
+        assert_eq!(
+            next - new,
+            ORDER_DAY_SPAN,
+            "a day holds ORDER_DAY_SPAN entries"
+        );
+        assert!(order_key(None) < order_key(Some(Date::MIN)));
+        assert_eq!(
+            order_key(Some(Date::MIN)),
+            ORDER_DAY_SPAN,
+            "days before the Julian epoch share day 1"
+        );
+    }
+
+    #[test]
+    fn text_is_cut_into_words_and_cjk_runs_with_their_places() {
+        let text = "ITU-R's Él 互联网and 42";
+        let got: Vec<(&str, Piece)> = pieces(text)
+            .into_iter()
+            .map(|(r, p)| (&text[r], p))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("ITU", Piece::Word("itu".into())),
+                ("R", Piece::Word("r".into())),
+                ("s", Piece::Word("s".into())),
+                ("Él", Piece::Word("él".into())),
+                ("互联网", Piece::Cjk("互联网".into())),
+                ("and", Piece::Word("and".into())),
+                ("42", Piece::Word("42".into())),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_snippet_of_a_long_text_reads_only_what_it_shows() {
+        let long = format!(
+            "{} the right to privacy {}",
+            "word ".repeat(5000),
+            "tail ".repeat(5000)
+        );
+        let parts = snippet(&long, "en", &m("privacy"));
+        let shown: String = parts.iter().map(|p| p.text.as_str()).collect();
+        assert!(shown.starts_with("… ") && shown.ends_with(" …"), "{shown}");
+        assert!(
+            shown.split_whitespace().count() <= SNIPPET_WORDS + 2,
+            "{shown}"
+        );
+        assert_eq!(parts.iter().filter(|p| p.mark).count(), 1);
+        // The stems found are kept for the next page: the same snippet from the cache.
+        let mut cache = StemCache::default();
+        let first = snippet_with(&long, cache.language("en"), &m("privacy"));
+        let again = snippet_with(&long, cache.language("en"), &m("privacy"));
+        assert_eq!(first, parts);
+        assert_eq!(again, parts);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use async_trait::async_trait;
 use plenary_domain::chain::Head;
 use plenary_domain::event::RecordedEvent;
 use plenary_domain::projection::{Doc, DocKey, DocKind};
-use plenary_domain::search::{Found, Match, Pattern, SearchEntry, SearchQuery};
+use plenary_domain::search::{self, Found, Match, Pattern, SearchEntry, SearchQuery};
 use plenary_store::{
     AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, FacetRow, FilterValues,
     Migration, Result, SearchRow, SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
@@ -41,6 +41,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "search",
         sql: include_str!("../migrations/0003_search.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "search order",
+        sql: include_str!("../migrations/0004_search_order.sql"),
     },
 ];
 
@@ -210,26 +215,24 @@ impl Backend for PostgresBackend {
 
     async fn search(&self, query: &SearchQuery) -> Result<Found> {
         let expr = tsquery_expression(&query.matching);
+        let first = query.first.as_ref().map(tsquery_expression);
         let f = FilterValues::of(query);
-        // The page: every hit is ranked and counted in one pass, and only the page's
-        // entries' bodies are read. Unnamed statements (not persistent) are planned with
-        // their parameters each time: a cached generic plan cannot see the query text and
-        // may scan every entry instead of using the GIN index.
-        let page_sql = format!(
-            "{} SELECT e.body, h.rank::float8, h.total
-             FROM (SELECT id, rank, count(*) OVER () AS total FROM hits
-                   ORDER BY rank DESC, id COLLATE \"C\" LIMIT $11 OFFSET $12) h
-             JOIN search_entries e ON e.id = h.id ORDER BY h.rank DESC, h.id COLLATE \"C\"",
-            search_hits(true)
-        );
-        let count_sql = format!("{} SELECT count(*) FROM hits", search_hits(false));
-        let facets_sql = format!("{} {SEARCH_FACETS}", search_hits(false));
+        // Unnamed statements (not persistent) are planned with their parameters each time:
+        // a cached generic plan cannot see the query text, so it cannot choose between the
+        // GIN index (a rare word) and reading the table (a word in most entries).
+        let page_sql = page_sql(first.is_some());
+        let count_sql = format!("{} SELECT count(*) FROM hits", hits_cte(false));
+        let facets_sql = format!("{} {SEARCH_FACETS}", hits_cte(true));
         let page = |c| {
-            bind_search!(sqlx::query_as(&page_sql), expr, query.hidden_scopes, f)
+            let q = bind_search!(sqlx::query_as(&page_sql), expr, query.hidden_scopes, f)
                 .bind(i64::from(query.limit))
-                .bind(i64::from(query.offset))
-                .persistent(false)
-                .fetch_all(c)
+                .bind(i64::from(query.offset));
+            match &first {
+                Some(first) => q.bind(first),
+                None => q,
+            }
+            .persistent(false)
+            .fetch_all(c)
         };
         // A page past the last hit carries no total: count the hits apart.
         let count = |c| {
@@ -270,6 +273,19 @@ impl Backend for PostgresBackend {
         };
         tx.commit().await.map_err(unavailable)?;
         found_from_rows(hits, total, Some(facets))
+    }
+
+    async fn compact_search_index(&self) -> Result<()> {
+        for sql in [
+            "SELECT gin_clean_pending_list('search_entries_tokens'::regclass)",
+            "ANALYZE search_entries",
+        ] {
+            sqlx::query(sql)
+                .execute(&self.pool)
+                .await
+                .map_err(unavailable)?;
+        }
+        Ok(())
     }
 
     async fn appended(&self) -> Result<Option<plenary_store::Appended>> {
@@ -317,22 +333,11 @@ impl Backend for PostgresBackend {
     }
 }
 
-/// The hits a reader may see as a CTE `hits`, filtered: `$1` the tsquery text, `$2` the
-/// hidden scopes, `$3`–`$10` the filters (NULL: any; each statement is planned with its
-/// values, so the unused ones cost nothing). With `rank`, each hit's `ts_rank`, divided
-/// by the logarithm of its length (normalization 1): otherwise a long text that could not
-/// be cut into provisions outranks every provision.
-fn search_hits(rank: bool) -> String {
-    let rank = if rank {
-        "ts_rank(e.tokens, q, 1) AS rank"
-    } else {
-        "0 AS rank"
-    };
-    format!(
-        "WITH hits AS MATERIALIZED (
-    SELECT e.id, e.kind, e.language, e.conference, e.grp, e.status, e.sponsors, {rank}
-    FROM search_entries e, to_tsquery('simple', $1) q
-    WHERE e.tokens @@ q
+/// The visible entries that match the tsquery text `$1`, with the filters `$3`–`$10` (NULL:
+/// any; each statement is planned with its values, so the unused ones cost nothing) and
+/// the hidden scopes `$2` left out.
+const MATCHING: &str = " FROM search_entries e
+    WHERE e.tokens @@ to_tsquery('simple', $1)
       AND (e.scope IS NULL OR NOT (e.scope = ANY($2::text[])))
       AND ($3::text IS NULL OR e.conference = $3)
       AND ($4::text IS NULL OR e.grp = $4)
@@ -341,9 +346,39 @@ fn search_hits(rank: bool) -> String {
       AND ($7::text IS NULL OR e.language = $7)
       AND ($8::text IS NULL OR e.status = $8)
       AND ($9::text IS NULL OR e.day >= $9)
-      AND ($10::text IS NULL OR e.day <= $10)
-)"
+      AND ($10::text IS NULL OR e.day <= $10)";
+
+/// The page: `$11` hits from `$12` on, those also matching `$13` (the query's words as a
+/// phrase) first, then newest first (descending row number); every row carries the total.
+/// Nothing is scored, but PostgreSQL still reads every hit's row: its GIN index holds no
+/// word positions (a phrase is checked on the row) and cannot count by itself, so the
+/// hits are gathered once, for the count and the page. (Reading the newest rows until the
+/// page is full looks cheaper, but the planner overestimates phrases and then reads every
+/// row of the table for a phrase that is rare.)
+fn page_sql(first: bool) -> String {
+    let first = if first {
+        "e.tokens @@ to_tsquery('simple', $13)"
+    } else {
+        "false"
+    };
+    format!(
+        "WITH hits AS MATERIALIZED (SELECT e.n, {first} AS first{MATCHING})
+         SELECT e.body, h.tier, (SELECT count(*) FROM hits) AS total
+         FROM (SELECT n, CASE WHEN first THEN 1.0::float8 ELSE 0.0::float8 END AS tier
+               FROM hits ORDER BY first DESC, n DESC LIMIT $11 OFFSET $12) h
+         JOIN search_entries e ON e.n = h.n ORDER BY h.tier DESC, h.n DESC"
     )
+}
+
+/// The hits a reader may see as a CTE `hits` of `$1`, with their facet columns when
+/// asked.
+fn hits_cte(facets: bool) -> String {
+    let columns = if facets {
+        "e.kind, e.language, e.conference, e.grp, e.status, e.sponsors"
+    } else {
+        "e.n"
+    };
+    format!("WITH hits AS MATERIALIZED (SELECT {columns}{MATCHING})")
 }
 
 /// Every facet's counts over all hits.
@@ -485,15 +520,21 @@ impl WriteTx for PostgresWrite {
             |f: &dyn Fn(&plenary_store::IndexRow) -> Option<String>| -> Vec<Option<String>> {
                 rows.iter().map(f).collect()
             };
+        // Each entry takes the next free row number of its day (see `order_key`).
         sqlx::query(
             "INSERT INTO search_entries
-             (id, source, kind, language, conference, grp, day, status, scope, sponsors, body, tokens)
-             SELECT id, source, kind, language, conference, grp, day, status, scope,
+             (n, id, source, kind, language, conference, grp, day, status, scope, sponsors, body, tokens)
+             SELECT coalesce((SELECT max(s.n) FROM search_entries s
+                              WHERE s.n >= r.key AND s.n < r.key + $14), r.key - 1)
+                    + row_number() OVER (PARTITION BY r.key ORDER BY r.ord),
+                    id, source, kind, language, conference, grp, day, status, scope,
                     ARRAY(SELECT jsonb_array_elements_text(sponsors::jsonb)), body,
                     to_tsvector('simple', tokens)
              FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
-                         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])
-                  AS r(id, source, kind, language, conference, grp, day, status, scope, sponsors, body, tokens)",
+                         $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[],
+                         $13::bigint[]) WITH ORDINALITY
+                  AS r(id, source, kind, language, conference, grp, day, status, scope, sponsors,
+                       body, tokens, key, ord)",
         )
         .bind(column(&|r| Some(r.id.clone())))
         .bind(column(&|r| Some(r.source.clone())))
@@ -507,6 +548,8 @@ impl WriteTx for PostgresWrite {
         .bind(column(&|r| Some(serde_json::Value::from(r.sponsors.clone()).to_string())))
         .bind(column(&|r| Some(r.body.clone())))
         .bind(column(&|r| Some(r.tokens.clone())))
+        .bind(rows.iter().map(|r| r.order_key).collect::<Vec<i64>>())
+        .bind(search::ORDER_DAY_SPAN)
         .execute(&mut *self.tx)
         .await
         .map_err(unavailable)?;

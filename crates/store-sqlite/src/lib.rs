@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use plenary_domain::chain::Head;
 use plenary_domain::event::RecordedEvent;
 use plenary_domain::projection::{Doc, DocKey, DocKind};
-use plenary_domain::search::{Found, Match, Pattern, SearchEntry, SearchQuery};
+use plenary_domain::search::{self, Found, Match, Pattern, SearchEntry, SearchQuery};
 use plenary_store::{
     AccountRecord, AccountStore, ApiTokenRecord, Backend, DocRow, EventRow, FacetRow, FilterValues,
     Migration, Result, SearchRow, SessionRecord, StoreError, WriteTx, doc_from_row, event_from_row,
@@ -27,7 +27,7 @@ use plenary_store::{
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Connection, Sqlite, Transaction};
 
 /// The database file inside a data directory.
 pub const DATABASE_FILE: &str = "plenary.sqlite3";
@@ -73,6 +73,9 @@ macro_rules! bind_search {
     };
 }
 
+/// How much of the database file reads map (SQLite's `mmap_size`): 1 GiB.
+const MMAP_BYTES: u64 = 1 << 30;
+
 const EVENT_COLUMNS: &str = "seq, id, at, actor, kind, payload, visibility, prev_hash, hash";
 
 /// The SQLite backend.
@@ -116,7 +119,11 @@ impl SqliteBackend {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(30));
+            .busy_timeout(Duration::from_secs(30))
+            // Reads map the file instead of copying each page through a system call (a
+            // search reads thousands of index pages); the operating system's cache is
+            // shared by every connection, where SQLite's own is one per connection.
+            .pragma("mmap_size", MMAP_BYTES.to_string());
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             // A connection to a local file does not go stale as a network one may: no
@@ -264,54 +271,68 @@ impl Backend for SqliteBackend {
 
     async fn search(&self, query: &SearchQuery) -> Result<Found> {
         let expr = fts5_expression(&query.matching);
+        let first = query.first.as_ref().map(fts5_expression);
+        // The rest: the hits that are not shown first.
+        let rest = match &first {
+            Some(first) => format!("({expr}) NOT ({first})"),
+            None => expr.clone(),
+        };
         let hidden = serde_json::Value::from(query.hidden_scopes.clone()).to_string();
         let f = FilterValues::of(query);
-        // The page: every hit is ranked (bm25) and counted in one pass, and only the page's
-        // entries are read.
-        let page_sql = format!(
-            "{} SELECT e.body, -h.rank, h.total
-             FROM (SELECT n, rank, count(*) OVER () AS total FROM hits
-                   ORDER BY rank, n LIMIT ?11 OFFSET ?12) h
-             JOIN search_entries e ON e.n = h.n ORDER BY h.rank, h.n",
-            hits_cte(&f, true, false)
-        );
-        let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        let hits: Vec<SearchRow> = bind_search!(sqlx::query_as(&page_sql), expr, hidden, f)
-            .bind(i64::from(query.limit))
-            .bind(i64::from(query.offset))
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(unavailable)?;
-        let mut total = hits.first().map(|h| h.2);
-        let facets = if query.facets {
-            let sql = format!("{} {SEARCH_FACETS}", hits_cte(&f, false, true));
-            let rows: Vec<FacetRow> = bind_search!(sqlx::query_as(&sql), expr, hidden, f)
+        let page_sql = page_sql(&f, first.is_some());
+        let page = |c| {
+            bind_search!(sqlx::query_as(&page_sql), expr, hidden, f)
+                .bind(i64::from(query.limit))
+                .bind(i64::from(query.offset))
+                .bind(first.as_deref().unwrap_or(""))
+                .bind(&rest)
+                .fetch_all(c)
+        };
+        let facets_sql = format!("{} {SEARCH_FACETS}", hits_cte(&f, true));
+        let count_sql = format!("{} SELECT count(*) FROM hits", hits_cte(&f, false));
+        let mut c = self.pool.acquire().await.map_err(unavailable)?;
+        // One statement reads one snapshot; the facets, a second statement, share the page's
+        // snapshot in a read transaction.
+        let (hits, facets): (Vec<SearchRow>, _) = if query.facets {
+            let mut tx = c.begin().await.map_err(unavailable)?;
+            let hits = page(&mut *tx).await.map_err(unavailable)?;
+            let rows: Vec<FacetRow> = bind_search!(sqlx::query_as(&facets_sql), expr, hidden, f)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(unavailable)?;
-            Some(rows)
+            tx.commit().await.map_err(unavailable)?;
+            (hits, Some(rows))
         } else {
-            None
+            (page(&mut *c).await.map_err(unavailable)?, None)
         };
-        if total.is_none() {
+        let total = match hits.first() {
+            Some(h) => h.2,
             // A page past the last hit: count them apart.
-            let sql = format!("{} SELECT count(*) FROM hits", hits_cte(&f, false, false));
-            let (n,): (i64,) = bind_search!(sqlx::query_as(&sql), expr, hidden, f)
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(unavailable)?;
-            total = Some(n);
-        }
-        tx.commit().await.map_err(unavailable)?;
-        found_from_rows(hits, total.unwrap_or(0), facets)
+            None => {
+                bind_search!(sqlx::query_as::<_, (i64,)>(&count_sql), expr, hidden, f)
+                    .fetch_one(&mut *c)
+                    .await
+                    .map_err(unavailable)?
+                    .0
+            }
+        };
+        found_from_rows(hits, total, facets)
+    }
+
+    async fn compact_search_index(&self) -> Result<()> {
+        sqlx::query("INSERT INTO search_fts (search_fts) VALUES ('optimize')")
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(())
     }
 }
 
-/// The hits a reader may see as a CTE `hits (n[, rank][, facet columns…])`: `?1` the FTS5
-/// expression, `?2` the hidden scopes (JSON array), `?3`–`?10` the filters. The entries
-/// table is joined only when a filter or the facets need its columns; hidden entries are
-/// left out by their row number, found through the scope index.
-fn hits_cte(f: &FilterValues, rank: bool, facets: bool) -> String {
+/// The visible entries that match the FTS5 expression `?{param}`, with the filters
+/// `?3`–`?10`; hidden entries (scopes in the JSON array `?2`) are left out by their row
+/// number, found through the scope index. The entries table is joined only when a filter
+/// or the facets need its columns.
+fn matching(f: &FilterValues, param: u8, facets: bool) -> String {
     let filters = [
         (f.conference.is_some(), "e.conference = ?3"),
         (f.group.is_some(), "e.grp = ?4"),
@@ -325,30 +346,59 @@ fn hits_cte(f: &FilterValues, rank: bool, facets: bool) -> String {
         (f.from.is_some(), "e.day >= ?9"),
         (f.to.is_some(), "e.day <= ?10"),
     ];
-    let join = facets || filters.iter().any(|(set, _)| *set);
-    let mut sql = String::from("WITH hits AS MATERIALIZED (SELECT f.rowid AS n");
-    if rank {
-        sql.push_str(", f.rank AS rank");
-    }
-    if facets {
-        sql.push_str(", e.kind, e.language, e.conference, e.grp, e.status");
-    }
-    sql.push_str(" FROM search_fts f");
-    if join {
+    let mut sql = String::from(" FROM search_fts f");
+    if facets || filters.iter().any(|(set, _)| *set) {
         sql.push_str(" JOIN search_entries e ON e.n = f.rowid");
     }
-    sql.push_str(
-        " WHERE search_fts MATCH ?1 AND f.rowid NOT IN
-            (SELECT n FROM search_entries WHERE scope IN (SELECT value FROM json_each(?2)))",
-    );
+    sql.push_str(&format!(
+        " WHERE search_fts MATCH ?{param} AND f.rowid NOT IN
+            (SELECT n FROM search_entries WHERE scope IN (SELECT value FROM json_each(?2)))"
+    ));
     for (set, clause) in filters {
         if set {
             sql.push_str(" AND ");
             sql.push_str(clause);
         }
     }
-    sql.push(')');
     sql
+}
+
+/// The page: `?11` hits from `?12` on, those matching `?13` (the query's words as a
+/// phrase) first, then the rest (`?14`), each newest first (descending row number, the
+/// order FTS5 keeps its doclists in, so it stops reading once the page is full); every
+/// row carries the total of `?1`'s hits. Nothing is scored.
+fn page_sql(f: &FilterValues, first: bool) -> String {
+    let part = |param: u8, tier: u8| {
+        format!(
+            "SELECT n, tier FROM (SELECT f.rowid AS n, {tier}.0 AS tier {} \
+             ORDER BY f.rowid DESC LIMIT ?11 + ?12)",
+            matching(f, param, false)
+        )
+    };
+    let parts = if first {
+        format!("{} UNION ALL {}", part(13, 1), part(14, 0))
+    } else {
+        part(14, 0)
+    };
+    format!(
+        "SELECT e.body, h.tier, (SELECT count(*) {}) AS total
+         FROM ({parts} ORDER BY tier DESC, n DESC LIMIT ?11 OFFSET ?12) h
+         JOIN search_entries e ON e.n = h.n ORDER BY h.tier DESC, h.n DESC",
+        matching(f, 1, false)
+    )
+}
+
+/// The hits a reader may see as a CTE `hits (n[, facet columns…])` of `?1`.
+fn hits_cte(f: &FilterValues, facets: bool) -> String {
+    let columns = if facets {
+        ", e.kind, e.language, e.conference, e.grp, e.status"
+    } else {
+        ""
+    };
+    format!(
+        "WITH hits AS MATERIALIZED (SELECT f.rowid AS n{columns}{})",
+        matching(f, 1, facets)
+    )
 }
 
 /// Every facet's counts over all hits (the `hits` CTE with its facet columns). The
@@ -483,10 +533,13 @@ impl WriteTx for SqliteWrite {
             .map_err(unavailable)?;
         for e in entries {
             let row = index_row(source, e);
+            // The first free row number of the entry's day (see `order_key`).
             let (n,): (i64,) = sqlx::query_as(
                 "INSERT INTO search_entries
-                 (id, source, kind, language, conference, grp, day, status, scope, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING n",
+                 (n, id, source, kind, language, conference, grp, day, status, scope, body)
+                 VALUES (coalesce((SELECT n + 1 FROM search_entries WHERE n >= ?11
+                                   AND n < ?11 + ?12 ORDER BY n DESC LIMIT 1), ?11),
+                         ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING n",
             )
             .bind(&row.id)
             .bind(&row.source)
@@ -498,6 +551,8 @@ impl WriteTx for SqliteWrite {
             .bind(&row.status)
             .bind(&row.scope)
             .bind(&row.body)
+            .bind(row.order_key)
+            .bind(search::ORDER_DAY_SPAN)
             .fetch_one(&mut *self.tx)
             .await
             .map_err(unavailable)?;

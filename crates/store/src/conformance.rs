@@ -337,6 +337,7 @@ macro_rules! conformance_tests {
             search_counts_facets_and_filters_by_every_criterion,
             search_never_shows_what_the_reader_may_not_read,
             search_snippets_mark_the_matched_words,
+            search_shows_the_typed_phrase_first_then_newest_first,
             search_index_follows_the_views_and_survives_a_rebuild,
             search_finds_a_restricted_documents_public_title_but_never_its_text,
             search_finds_translations_and_recorded_votes,

@@ -155,6 +155,13 @@ pub trait Backend: AccountStore + std::fmt::Debug {
     /// Full-text search over the index: hits and facet counts, leaving out entries in the
     /// query's hidden scopes before counting, ranking or returning anything.
     async fn search(&self, query: &SearchQuery) -> Result<Found>;
+    /// Brings the search index into its fastest shape after many entries were written
+    /// (an import, a rebuild): SQLite merges FTS5's segments into one; PostgreSQL moves
+    /// the GIN index's pending entries into the index and refreshes the planner's
+    /// statistics. Searches find the same before and after.
+    async fn compact_search_index(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// Seqs appended by any process, in commit order.
@@ -226,12 +233,17 @@ pub enum Verification {
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Arc<dyn Backend>,
+    /// The stems snippets have found, shared by every search.
+    stems: Arc<std::sync::Mutex<search::StemCache>>,
 }
 
 impl Store {
     /// Wraps a backend.
     pub fn new(backend: Arc<dyn Backend>) -> Self {
-        Self { backend }
+        Self {
+            backend,
+            stems: Arc::default(),
+        }
     }
 
     /// The backend.
@@ -331,6 +343,7 @@ impl Store {
         }
         let head = tx.head().await?;
         tx.commit().await?;
+        self.backend.compact_search_index().await?;
         tracing::info!(
             events = head.seq,
             documents = count,
@@ -339,13 +352,26 @@ impl Store {
         Ok(head.seq)
     }
 
+    /// Brings the search index into its fastest shape, after an import (see
+    /// [`Backend::compact_search_index`]).
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn compact_search_index(&self) -> Result<()> {
+        self.backend.compact_search_index().await
+    }
+
     /// Searches the index; each hit gets a snippet with the matched words marked.
     ///
     /// # Errors
     /// A storage failure.
     pub async fn search(&self, query: &SearchQuery) -> Result<search::SearchResults> {
         let found = self.backend.search(query).await?;
-        Ok(search::results(found, &query.matching))
+        // A search that finds the cache in use builds its snippets without it.
+        Ok(match self.stems.try_lock() {
+            Ok(mut stems) => search::results_with(found, &query.matching, &mut stems),
+            Err(_) => search::results(found, &query.matching),
+        })
     }
 
     /// Every document of the views, ordered by kind and id (to compare live and rebuilt).
@@ -595,6 +621,9 @@ pub struct IndexRow {
     pub group: Option<String>,
     /// Its date, `YYYY-MM-DD`.
     pub day: Option<String>,
+    /// Where its row number goes: the first free number at or after this key
+    /// ([`search::order_key`] of its date), so that hits come newest first.
+    pub order_key: i64,
     /// Its status name.
     pub status: Option<String>,
     /// Its access scope (`None`: public).
@@ -622,6 +651,7 @@ pub fn index_row(source: &DocKey, e: &SearchEntry) -> IndexRow {
         conference: e.conference.clone(),
         group: e.group.clone(),
         day: e.date.map(|d| d.to_string()),
+        order_key: search::order_key(e.date),
         status: e.status.map(|s| s.as_str().to_owned()),
         scope: e.scope.clone(),
         sponsors: e.sponsors.clone(),

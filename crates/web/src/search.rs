@@ -32,7 +32,7 @@ pub(crate) fn operations() -> Vec<crate::openapi::Operation> {
         crate::openapi::Operation::get(
             "/search",
             "search",
-            "Full-text search of every text the reader may read (docs/search.md): words, \"phrases\", prefix*, OR, -not; facets over all hits; JSON, or CSV with format=csv or Accept: text/csv.",
+            "Full-text search of every text the reader may read (docs/search.md): words, \"phrases\", prefix*, OR, -not; hits with the typed words together first, then newest first; facets over all hits; JSON, or CSV with format=csv or Accept: text/csv.",
             api,
         )
         .tag("search")

@@ -1,6 +1,7 @@
 //! The search behaviour every backend must show: the same hits for the same queries on
-//! the same data (ranking may differ; the set may not), phrases, prefixes, OR and
-//! exclusions, facets and filters, snippets, languages, and nothing from a hidden scope.
+//! the same data, in the same order (the typed phrase first, then newest first), phrases,
+//! prefixes, OR and exclusions, facets and filters, snippets, languages, and nothing from a
+//! hidden scope.
 
 use std::collections::BTreeSet;
 
@@ -232,8 +233,10 @@ fn query(q: &str, filters: Filters, hidden: &[&str]) -> SearchQuery {
         Some(l) => vec![l],
         None => LANGUAGES.to_vec(),
     };
+    let parsed = parse_query(q).expect("query parses");
     SearchQuery {
-        matching: parse_query(q).expect("query parses").to_match(&languages),
+        matching: parsed.to_match(&languages),
+        first: parsed.whole_phrase(&languages),
         filters,
         hidden_scopes: hidden.iter().map(|s| (*s).to_owned()).collect(),
         limit: 100,
@@ -310,6 +313,88 @@ pub async fn search_finds_provisions_and_documents_by_words_phrases_prefixes_or_
         let want: BTreeSet<String> = want.into_iter().cloned().collect();
         assert_eq!(found(&f, q).await, want, "query {q}");
     }
+}
+
+/// Hits come with the words as typed, next to each other, first; then the rest; newest
+/// first within each (undated entries after the dated ones). Pages follow that order
+/// without gaps or overlaps.
+pub async fn search_shows_the_typed_phrase_first_then_newest_first(h: &dyn Harness) {
+    let f = h.fresh().await;
+    world(&f).await;
+    let newest_first = |hits: &[plenary_domain::search::SearchHit], q: &str| {
+        for pair in hits.windows(2) {
+            let key =
+                |d: Option<time::Date>| d.map_or((1, None), |d| (0, Some(std::cmp::Reverse(d))));
+            assert!(
+                key(pair[0].date) <= key(pair[1].date),
+                "query {q}: {} ({:?}) before {} ({:?})",
+                pair[0].id,
+                pair[0].date,
+                pair[1].id,
+                pair[1].date
+            );
+        }
+    };
+    for q in [
+        "affordable international",
+        "international affordable",
+        "right privacy",
+        "digital age",
+        "connectivity OR privacy",
+        "digit*",
+        "privacy",
+    ] {
+        let all = search_with(&f, q, Filters::default(), &[]).await;
+        assert!(!all.hits.is_empty(), "query {q} finds something");
+        let phrase = if q.contains(" OR ") || !q.contains(' ') {
+            BTreeSet::new()
+        } else {
+            found(&f, &format!("\"{q}\"")).await
+        };
+        let split = all
+            .hits
+            .iter()
+            .take_while(|h| phrase.contains(&h.id))
+            .count();
+        assert_eq!(
+            split,
+            phrase.len(),
+            "query {q}: the {} hits with the typed phrase come first",
+            phrase.len()
+        );
+        newest_first(&all.hits[..split], q);
+        newest_first(&all.hits[split..], q);
+        // Page by page, two at a time, the same order.
+        let mut paged = Vec::new();
+        for offset in (0..all.hits.len()).step_by(2) {
+            let page = f
+                .store
+                .search(&SearchQuery {
+                    limit: 2,
+                    offset: u32::try_from(offset).expect("small"),
+                    facets: false,
+                    ..query(q, Filters::default(), &[])
+                })
+                .await
+                .expect("search");
+            assert_eq!(
+                page.total, all.total,
+                "query {q}: every page counts every hit"
+            );
+            paged.extend(page.hits.into_iter().map(|h| h.id));
+        }
+        let order: Vec<String> = all.hits.iter().map(|h| h.id.clone()).collect();
+        assert_eq!(paged, order, "query {q}: pages follow the order");
+    }
+    // The phrase comes first even when it is older: "digital networks" stands together
+    // in 2010's recognizing b; 2014's resolves 1 has both words apart ("the digitization
+    // of networks").
+    let hits = search_with(&f, "digital networks", Filters::default(), &[]).await;
+    let order: Vec<&str> = hits.hits.iter().map(|h| h.id.as_str()).collect();
+    let b_2010 = provision(REV_2010, "recognizing.b");
+    let r1_2014 = provision(REV_2014, "resolves.1");
+    assert_eq!(order.first(), Some(&b_2010.as_str()), "{order:?}");
+    assert!(order.contains(&r1_2014.as_str()), "{order:?}");
 }
 
 /// Every language is found in its own words: stems in French, Spanish, Russian and Arabic,
