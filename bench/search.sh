@@ -9,12 +9,13 @@
 # The corpus: every English UN resolution in ../shared/data and the ITU PP-18 Final Acts,
 # repeated with numbers shifted and country names rotated until there are PROVISIONS
 # provisions; recorded through App::execute_all (the normal write path: events, views and
-# index in one transaction). Each of 20 fixed queries runs RUNS times through App::search
-# (access filter, the first page of hits with snippets and the total; then again with every
-# facet counted) after two warm-ups; ripgrep runs a whole-process `rg -i -c` per query
-# (its pattern is the phrase or the first word). SEARCH_BENCH_DIR=DIR keeps the loaded
-# corpus (SQLite in DIR, PostgreSQL in schema search_bench) for trying changes; reported
-# runs load afresh.
+# index in one transaction), then the index is compacted as `plenary import` does. Each of
+# 20 fixed queries runs RUNS times through App::search (access filter, the first page of
+# hits with snippets and the total; then again with every facet counted, unless
+# SEARCH_BENCH_FACETS=0) after two warm-ups; ripgrep runs a whole-process `rg -i -c` per
+# query (its pattern is the phrase or the first word). Each backend's floor is one row read
+# by its key through the same pool. SEARCH_BENCH_DIR=DIR keeps the loaded corpus (SQLite
+# in DIR, PostgreSQL in schema search_bench) for trying changes; reported runs load afresh.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 [ -d "$root/../shared/data" ] || { echo "SKIPPED: ../shared/data not found (CI always has it)" >&2; exit 0; }
