@@ -457,7 +457,8 @@ impl App {
                 .into());
             }
         };
-        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        // Only a document with a restriction can hide anything.
+        let documents = self.restricted_documents().await?;
         let hidden_scopes = search::hidden_scopes(reader, &documents, today());
         let query = SearchQuery {
             matching: query.to_match(&languages),
@@ -482,10 +483,18 @@ impl App {
         Ok(results)
     }
 
+    /// The documents with a restriction in force (not necessarily still holding today).
+    async fn restricted_documents(&self) -> Result<Vec<Document>> {
+        let docs = self.store.backend().restricted_documents().await?;
+        docs.into_iter()
+            .map(|(id, doc)| Ok(doc.decode(&DocKey::new(DocKind::Document, id))?))
+            .collect()
+    }
+
     /// The scopes whose content is withheld today.
     async fn restricted_scopes(&self) -> Result<BTreeSet<String>> {
         let today = today();
-        let documents: Vec<Document> = self.list(DocKind::Document, None).await?;
+        let documents = self.restricted_documents().await?;
         Ok(documents
             .iter()
             .filter(|d| d.is_restricted_on(today))

@@ -47,6 +47,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search order",
         sql: include_str!("../migrations/0004_search_order.sql"),
     },
+    Migration {
+        version: 5,
+        name: "restricted documents",
+        sql: include_str!("../migrations/0005_restricted_documents.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
@@ -309,6 +314,20 @@ impl Backend for PostgresBackend {
             }
         });
         Ok(Some(Box::pin(stream)))
+    }
+
+    async fn restricted_documents(&self) -> Result<Vec<(String, Doc)>> {
+        // The same condition as the partial index `docs_restricted`, so it is used.
+        let rows: Vec<DocRow> = sqlx::query_as(
+            "SELECT id, parent, version, body FROM docs
+             WHERE kind = $1 AND jsonb_typeof(body::jsonb -> 'restriction') = 'object'
+             ORDER BY id COLLATE \"C\"",
+        )
+        .bind(DocKind::Document.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows.into_iter().map(doc_from_row).collect())
     }
 
     async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>> {

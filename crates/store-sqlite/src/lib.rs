@@ -53,6 +53,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "search_scope",
         sql: include_str!("../migrations/0004_search_scope.sql"),
     },
+    Migration {
+        version: 5,
+        name: "restricted documents",
+        sql: include_str!("../migrations/0005_restricted_documents.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
@@ -242,6 +247,20 @@ impl Backend for SqliteBackend {
         .await
         .map_err(unavailable)?;
         Ok(row.map(|r| doc_from_row(r).1))
+    }
+
+    async fn restricted_documents(&self) -> Result<Vec<(String, Doc)>> {
+        // The partial index's own condition; named, because the planner would rather walk
+        // the primary key (it gives the order) and read every document.
+        let rows: Vec<DocRow> = sqlx::query_as(
+            "SELECT id, parent, version, body FROM docs INDEXED BY docs_restricted
+             WHERE kind = ?1 AND json_extract(body, '$.restriction') IS NOT NULL ORDER BY id",
+        )
+        .bind(DocKind::Document.as_str())
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows.into_iter().map(doc_from_row).collect())
     }
 
     async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>> {

@@ -341,6 +341,7 @@ macro_rules! conformance_tests {
             search_index_follows_the_views_and_survives_a_rebuild,
             search_finds_a_restricted_documents_public_title_but_never_its_text,
             search_finds_translations_and_recorded_votes,
+            restricted_documents_come_from_the_index_as_a_scan_would_find_them,
         );
     };
     (@each $harness:expr; $($name:ident),* $(,)?) => {

@@ -147,6 +147,11 @@ pub trait Backend: AccountStore + std::fmt::Debug {
     async fn doc(&self, key: &DocKey) -> Result<Option<Doc>>;
     /// The documents of a kind, optionally only those under one parent, ordered by id.
     async fn docs(&self, kind: DocKind, parent: Option<&str>) -> Result<Vec<(String, Doc)>>;
+    /// The conference documents (kind `document`) with a restriction in force (a
+    /// `restriction` that is not null), ordered by id: what access needs on every search
+    /// and every page of the event log, found through an index instead of reading every
+    /// document. (Whether each restriction still holds today is the domain's to decide.)
+    async fn restricted_documents(&self) -> Result<Vec<(String, Doc)>>;
     /// A stream of the seqs that any process appends, for backends shared by several app
     /// servers (PostgreSQL's `LISTEN`); `None` where one process owns the store.
     async fn appended(&self) -> Result<Option<Appended>> {

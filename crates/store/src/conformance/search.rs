@@ -397,6 +397,65 @@ pub async fn search_shows_the_typed_phrase_first_then_newest_first(h: &dyn Harne
     assert!(order.contains(&r1_2014.as_str()), "{order:?}");
 }
 
+/// The documents with a restriction in force come from the index exactly as a scan of every
+/// document would find them, and one whose restriction is lifted drops out.
+pub async fn restricted_documents_come_from_the_index_as_a_scan_would_find_them(h: &dyn Harness) {
+    use plenary_domain::documents::Document;
+    use plenary_domain::projection::{DocKey, DocKind};
+    let f = h.fresh().await;
+    world(&f).await;
+    let backend = f.store.backend();
+    let restricted = |docs: Vec<(String, plenary_domain::projection::Doc)>| -> Vec<String> {
+        docs.into_iter()
+            .filter(|(id, doc)| {
+                doc.decode::<Document>(&DocKey::new(DocKind::Document, id.clone()))
+                    .expect("a document")
+                    .restriction
+                    .is_some()
+            })
+            .map(|(id, _)| id)
+            .collect()
+    };
+    let scanned = restricted(backend.docs(DocKind::Document, None).await.expect("docs"));
+    let indexed: Vec<String> = backend
+        .restricted_documents()
+        .await
+        .expect("restricted documents")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!scanned.is_empty(), "the world has restricted documents");
+    assert_eq!(indexed, scanned);
+    assert_eq!(
+        restricted(backend.restricted_documents().await.expect("again")),
+        indexed,
+        "every document listed has a restriction"
+    );
+    assert!(indexed.contains(&"pp-14.main-3".to_owned()), "{indexed:?}");
+    run(
+        &f.store,
+        Command::DeclassifyDocument {
+            document: "pp-14.main-3".into(),
+            decided_by: "Secretary-General".into(),
+            note: "The conference has closed.".into(),
+        },
+    )
+    .await
+    .expect("declassified");
+    let after: Vec<String> = backend
+        .restricted_documents()
+        .await
+        .expect("restricted documents")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    assert!(!after.contains(&"pp-14.main-3".to_owned()), "{after:?}");
+    assert_eq!(
+        after,
+        restricted(backend.docs(DocKind::Document, None).await.expect("docs"))
+    );
+}
+
 /// Every language is found in its own words: stems in French, Spanish, Russian and Arabic,
 /// character pairs in Chinese.
 pub async fn search_is_language_aware(h: &dyn Harness) {
