@@ -448,27 +448,23 @@ async fn main() {
     println!("| engine | p50 ms | p99 ms | scan p50 ÷ engine p50 |");
     println!("| --- | ---: | ---: | ---: |");
     let rg_p50 = percentile(&rg.all, 0.5);
-    for (name, t) in &columns {
+    let row = |label: &str, t: &Timings| {
         let p50 = percentile(&t.all, 0.5);
         println!(
-            "| {name} | {:.2} | {:.2} | {:.0}× |",
+            "| {label} | {:.3} | {:.3} | {:.0}× |",
             ms(p50),
             ms(percentile(&t.all, 0.99)),
             rg_p50.as_secs_f64() / p50.as_secs_f64()
         );
+    };
+    for (name, t) in &columns {
+        row(name, t);
     }
-    println!(
-        "| ripgrep scan | {:.1} | {:.1} | 1× |",
-        ms(rg_p50),
-        ms(percentile(&rg.all, 0.99))
-    );
+    row("ripgrep scan", &rg);
     for (name, t) in &floors {
-        let p50 = percentile(&t.all, 0.5);
-        println!(
-            "| {name}: one row by its key, no search (the floor) | {:.3} | {:.3} | {:.0}× |",
-            ms(p50),
-            ms(percentile(&t.all, 0.99)),
-            rg_p50.as_secs_f64() / p50.as_secs_f64()
+        row(
+            &format!("{name}: one row by its key, no search (the floor)"),
+            t,
         );
     }
     println!(

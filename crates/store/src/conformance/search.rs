@@ -416,14 +416,11 @@ pub async fn restricted_documents_come_from_the_index_as_a_scan_would_find_them(
             .map(|(id, _)| id)
             .collect()
     };
+    let ids = |docs: Vec<(String, plenary_domain::projection::Doc)>| -> Vec<String> {
+        docs.into_iter().map(|(id, _)| id).collect()
+    };
     let scanned = restricted(backend.docs(DocKind::Document, None).await.expect("docs"));
-    let indexed: Vec<String> = backend
-        .restricted_documents()
-        .await
-        .expect("restricted documents")
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let indexed = ids(backend.restricted_documents().await.expect("listed"));
     assert!(!scanned.is_empty(), "the world has restricted documents");
     assert_eq!(indexed, scanned);
     assert_eq!(
@@ -442,13 +439,7 @@ pub async fn restricted_documents_come_from_the_index_as_a_scan_would_find_them(
     )
     .await
     .expect("declassified");
-    let after: Vec<String> = backend
-        .restricted_documents()
-        .await
-        .expect("restricted documents")
-        .into_iter()
-        .map(|(id, _)| id)
-        .collect();
+    let after = ids(backend.restricted_documents().await.expect("listed"));
     assert!(!after.contains(&"pp-14.main-3".to_owned()), "{after:?}");
     assert_eq!(
         after,
