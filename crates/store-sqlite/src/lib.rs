@@ -309,31 +309,32 @@ impl Backend for SqliteBackend {
         };
         let facets_sql = format!("{} {SEARCH_FACETS}", hits_cte(&f, true));
         let count_sql = format!("{} SELECT count(*) FROM hits", hits_cte(&f, false));
+        // A page past the last hit carries no total: count the hits apart.
+        let count =
+            |c| bind_search!(sqlx::query_as::<_, (i64,)>(&count_sql), expr, hidden, f).fetch_one(c);
         let mut c = self.pool.acquire().await.map_err(unavailable)?;
-        // One statement reads one snapshot; the facets, a second statement, share the page's
-        // snapshot in a read transaction.
-        let (hits, facets): (Vec<SearchRow>, _) = if query.facets {
+        // One statement reads one snapshot; when the facets or the count need a second
+        // statement, a read transaction keeps them on the page's snapshot.
+        let (hits, facets, total): (Vec<SearchRow>, _, i64) = if query.facets {
             let mut tx = c.begin().await.map_err(unavailable)?;
-            let hits = page(&mut *tx).await.map_err(unavailable)?;
+            let hits: Vec<SearchRow> = page(&mut *tx).await.map_err(unavailable)?;
             let rows: Vec<FacetRow> = bind_search!(sqlx::query_as(&facets_sql), expr, hidden, f)
                 .fetch_all(&mut *tx)
                 .await
                 .map_err(unavailable)?;
+            let total = match hits.first() {
+                Some(h) => h.2,
+                None => count(&mut *tx).await.map_err(unavailable)?.0,
+            };
             tx.commit().await.map_err(unavailable)?;
-            (hits, Some(rows))
+            (hits, Some(rows), total)
         } else {
-            (page(&mut *c).await.map_err(unavailable)?, None)
-        };
-        let total = match hits.first() {
-            Some(h) => h.2,
-            // A page past the last hit: count them apart.
-            None => {
-                bind_search!(sqlx::query_as::<_, (i64,)>(&count_sql), expr, hidden, f)
-                    .fetch_one(&mut *c)
-                    .await
-                    .map_err(unavailable)?
-                    .0
-            }
+            let hits = page(&mut *c).await.map_err(unavailable)?;
+            let total = match hits.first() {
+                Some(h) => h.2,
+                None => count(&mut *c).await.map_err(unavailable)?.0,
+            };
+            (hits, None, total)
         };
         found_from_rows(hits, total, facets)
     }
