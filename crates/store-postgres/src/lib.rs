@@ -317,7 +317,7 @@ impl Backend for PostgresBackend {
     }
 
     async fn restricted_documents(&self) -> Result<Vec<(String, Doc)>> {
-        // The same condition as the partial index `docs_restricted`, so it is used.
+        // The partial index `docs_restricted`'s own condition, so the planner may use it.
         let rows: Vec<DocRow> = sqlx::query_as(
             "SELECT id, parent, version, body FROM docs
              WHERE kind = $1 AND jsonb_typeof(body::jsonb -> 'restriction') = 'object'
