@@ -551,47 +551,69 @@ impl WriteTx for SqliteWrite {
             .execute(&mut *self.tx)
             .await
             .map_err(unavailable)?;
+        // Three statements for all of a view's entries (a revision has hundreds), not a
+        // few per entry: each statement is a hand-off to SQLite's thread and back, which
+        // cost more than the writes themselves. Each entry takes the next free row number
+        // of its day (see `order_key`).
+        let mut rows = Vec::with_capacity(entries.len());
+        let mut next: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
         for e in entries {
             let row = index_row(source, e);
-            // The first free row number of the entry's day (see `order_key`).
-            let (n,): (i64,) = sqlx::query_as(
-                "INSERT INTO search_entries
-                 (n, id, source, kind, language, conference, grp, day, status, scope, body)
-                 VALUES (coalesce((SELECT n + 1 FROM search_entries WHERE n >= ?11
-                                   AND n < ?11 + ?12 ORDER BY n DESC LIMIT 1), ?11),
-                         ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING n",
-            )
-            .bind(&row.id)
-            .bind(&row.source)
-            .bind(&row.kind)
-            .bind(&row.language)
-            .bind(&row.conference)
-            .bind(&row.group)
-            .bind(&row.day)
-            .bind(&row.status)
-            .bind(&row.scope)
-            .bind(&row.body)
-            .bind(row.order_key)
-            .bind(search::ORDER_DAY_SPAN)
-            .fetch_one(&mut *self.tx)
-            .await
-            .map_err(unavailable)?;
-            sqlx::query("INSERT INTO search_fts (rowid, tokens) VALUES (?1, ?2)")
-                .bind(n)
-                .bind(&row.tokens)
+            let n = match next.get_mut(&row.order_key) {
+                Some(n) => n,
+                None => {
+                    let last: Option<(i64,)> = sqlx::query_as(
+                        "SELECT n FROM search_entries WHERE n >= ?1 AND n < ?1 + ?2
+                         ORDER BY n DESC LIMIT 1",
+                    )
+                    .bind(row.order_key)
+                    .bind(search::ORDER_DAY_SPAN)
+                    .fetch_optional(&mut *self.tx)
+                    .await
+                    .map_err(unavailable)?;
+                    next.entry(row.order_key)
+                        .or_insert(last.map_or(row.order_key, |(n,)| n + 1))
+                }
+            };
+            rows.push(serde_json::json!({
+                "n": *n,
+                "id": row.id,
+                "source": row.source,
+                "kind": row.kind,
+                "language": row.language,
+                "conference": row.conference,
+                "grp": row.group,
+                "day": row.day,
+                "status": row.status,
+                "scope": row.scope,
+                "body": row.body,
+                "tokens": row.tokens,
+                "sponsors": row.sponsors,
+            }));
+            *n += 1;
+        }
+        if rows.is_empty() {
+            return Ok(());
+        }
+        let rows = serde_json::Value::from(rows).to_string();
+        for sql in [
+            "INSERT INTO search_entries
+             (n, id, source, kind, language, conference, grp, day, status, scope, body)
+             SELECT value ->> 'n', value ->> 'id', value ->> 'source', value ->> 'kind',
+                    value ->> 'language', value ->> 'conference', value ->> 'grp',
+                    value ->> 'day', value ->> 'status', value ->> 'scope', value ->> 'body'
+             FROM json_each(?1) ORDER BY key",
+            "INSERT INTO search_fts (rowid, tokens)
+             SELECT value ->> 'n', value ->> 'tokens' FROM json_each(?1) ORDER BY key",
+            "INSERT INTO search_sponsors (n, sponsor)
+             SELECT e.value ->> 'n', s.value FROM json_each(?1) e, json_each(e.value, '$.sponsors') s
+             WHERE true ON CONFLICT DO NOTHING",
+        ] {
+            sqlx::query(sql)
+                .bind(&rows)
                 .execute(&mut *self.tx)
                 .await
                 .map_err(unavailable)?;
-            for sponsor in &row.sponsors {
-                sqlx::query(
-                    "INSERT INTO search_sponsors (n, sponsor) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                )
-                .bind(n)
-                .bind(sponsor)
-                .execute(&mut *self.tx)
-                .await
-                .map_err(unavailable)?;
-            }
         }
         Ok(())
     }
