@@ -123,6 +123,15 @@ fn urlencode(s: &str) -> String {
 }
 
 /// The number in "N brackets open" (or "1 bracket open").
+/// The bracket named by the first of the chair's resolve forms on a draft page.
+fn first_bracket_form(page: &str) -> String {
+    page.split("name=\"bracket\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("a resolve form names its bracket")
+        .to_owned()
+}
+
 fn open_brackets(page: &str) -> usize {
     let at = page.find(" bracket").expect("a bracket count");
     let digits: String = page[..at]
@@ -214,12 +223,7 @@ async fn a_chair_resolves_a_bracket_by_form_and_a_refusal_writes_nothing() {
     let (session, csrf) = site.signed_in("chair.wg-pl", Role::Chair { group }).await;
     let (_, page) = site.get("/drafts/pp-14.dt-res-130", Some(&session)).await;
     assert!(page.contains("Chair&#39;s work") || page.contains("Chair's work"));
-    let bracket = page
-        .split("name=\"bracket\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap()
-        .to_owned();
+    let bracket = first_bracket_form(&page);
 
     // No alternative chosen, an alternative that does not exist, no CSRF token: refused,
     // nothing written.
@@ -618,12 +622,7 @@ async fn a_chair_records_a_vote_and_the_draft_page_shows_each_ballot_and_the_out
     // Resolve both brackets first: text with open brackets cannot be adopted.
     for _ in 0..2 {
         let (_, page) = site.get(path, Some(&session)).await;
-        let bracket = page
-            .split("name=\"bracket\" value=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap()
-            .to_owned();
+        let bracket = first_bracket_form(&page);
         let (status, _, _) = site
             .post_form(
                 &format!("{path}/resolve"),
