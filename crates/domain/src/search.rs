@@ -941,36 +941,34 @@ fn term_pattern(term: &Term, language: &str) -> Option<Pattern> {
     (!tokens.is_empty()).then_some(Pattern { tokens, prefix })
 }
 
-fn term_patterns(term: &Term, languages: &[&str], out: &mut Vec<Pattern>) {
-    for &language in languages {
-        if let Some(p) = term_pattern(term, language)
-            && !out.contains(&p)
-        {
-            out.push(p);
+/// Each term in index tokens as each of `languages` stems it, without repeats (an entry
+/// matches any of them).
+fn patterns(terms: &[Term], languages: &[&str]) -> Vec<Pattern> {
+    let mut out = Vec::new();
+    for term in terms {
+        for &language in languages {
+            if let Some(p) = term_pattern(term, language)
+                && !out.contains(&p)
+            {
+                out.push(p);
+            }
         }
     }
+    out
 }
 
 impl Query {
     /// The query in index tokens for entries in `languages` (each word is stemmed as each
     /// language would stem it, and an entry matches any of the forms).
     pub fn to_match(&self, languages: &[&str]) -> Match {
-        let require = self
-            .require
-            .iter()
-            .map(|group| {
-                let mut patterns = Vec::new();
-                for t in group {
-                    term_patterns(t, languages, &mut patterns);
-                }
-                patterns
-            })
-            .collect();
-        let mut exclude = Vec::new();
-        for t in &self.exclude {
-            term_patterns(t, languages, &mut exclude);
+        Match {
+            require: self
+                .require
+                .iter()
+                .map(|group| patterns(group, languages))
+                .collect(),
+            exclude: patterns(&self.exclude, languages),
         }
-        Match { require, exclude }
     }
 
     /// The query's words as one phrase, in the order typed (`privacy digital` →
@@ -999,13 +997,9 @@ impl Query {
                 phrases.push(p);
             }
         }
-        let mut exclude = Vec::new();
-        for t in &self.exclude {
-            term_patterns(t, languages, &mut exclude);
-        }
         Some(Match {
             require: vec![phrases],
-            exclude,
+            exclude: patterns(&self.exclude, languages),
         })
     }
 }
