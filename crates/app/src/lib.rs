@@ -25,7 +25,7 @@ use plenary_domain::command::{self, Command};
 use plenary_domain::documents::Document;
 use plenary_domain::event::{RecordedEvent, Timestamp};
 use plenary_domain::model::{Conference, Delegation, Group, Instrument, Member, Revision};
-use plenary_domain::projection::{DocKey, DocKind};
+use plenary_domain::projection::{Doc, DocKey, DocKind};
 use plenary_domain::rights::{self, ParticipantCategory};
 use plenary_domain::search::{self, Filters, SearchQuery, SearchResults};
 use plenary_store::{Store, StoreError, Verification};
@@ -58,6 +58,13 @@ fn today() -> time::Date {
 }
 
 /// Prefixes a refusal inside a batch with the command's position and name.
+/// View documents of one kind, as the backend returned them (id, stored document), decoded.
+fn decode_all<T: DeserializeOwned>(kind: DocKind, docs: Vec<(String, Doc)>) -> Result<Vec<T>> {
+    docs.into_iter()
+        .map(|(id, doc)| Ok(doc.decode(&DocKey::new(kind, id))?))
+        .collect()
+}
+
 fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
     let at = format!("command {} ({})", index + 1, command.name());
     match e {
@@ -340,10 +347,7 @@ impl App {
         kind: DocKind,
         parent: Option<&str>,
     ) -> Result<Vec<T>> {
-        let docs = self.store.backend().docs(kind, parent).await?;
-        docs.into_iter()
-            .map(|(id, doc)| Ok(doc.decode(&DocKey::new(kind, id))?))
-            .collect()
+        decode_all(kind, self.store.backend().docs(kind, parent).await?)
     }
 
     /// Every conference, ordered by opening date (latest first).
@@ -485,10 +489,10 @@ impl App {
 
     /// The documents with a restriction in force (not necessarily still holding today).
     async fn restricted_documents(&self) -> Result<Vec<Document>> {
-        let docs = self.store.backend().restricted_documents().await?;
-        docs.into_iter()
-            .map(|(id, doc)| Ok(doc.decode(&DocKey::new(DocKind::Document, id))?))
-            .collect()
+        decode_all(
+            DocKind::Document,
+            self.store.backend().restricted_documents().await?,
+        )
     }
 
     /// The scopes whose content is withheld today.
