@@ -559,8 +559,8 @@ impl WriteTx for SqliteWrite {
         let mut next: std::collections::HashMap<i64, i64> = std::collections::HashMap::new();
         for e in entries {
             let row = index_row(source, e);
-            let n = match next.get_mut(&row.order_key) {
-                Some(n) => n,
+            let n = match next.get(&row.order_key) {
+                Some(&n) => n,
                 None => {
                     let last: Option<(i64,)> = sqlx::query_as(
                         "SELECT n FROM search_entries WHERE n >= ?1 AND n < ?1 + ?2
@@ -571,12 +571,12 @@ impl WriteTx for SqliteWrite {
                     .fetch_optional(&mut *self.tx)
                     .await
                     .map_err(unavailable)?;
-                    next.entry(row.order_key)
-                        .or_insert(last.map_or(row.order_key, |(n,)| n + 1))
+                    last.map_or(row.order_key, |(n,)| n + 1)
                 }
             };
+            next.insert(row.order_key, n + 1);
             rows.push(serde_json::json!({
-                "n": *n,
+                "n": n,
                 "id": row.id,
                 "source": row.source,
                 "kind": row.kind,
@@ -590,7 +590,6 @@ impl WriteTx for SqliteWrite {
                 "tokens": row.tokens,
                 "sponsors": row.sponsors,
             }));
-            *n += 1;
         }
         if rows.is_empty() {
             return Ok(());
