@@ -415,6 +415,7 @@ fn split_items(p: Provision, out: &mut Vec<Provision>, c: &mut Counts) {
             label: next,
             text: Text::plain(&rest),
             children: Vec::new(),
+            sponsors: Vec::new(),
         };
     }
     out.push(p);

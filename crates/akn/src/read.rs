@@ -580,6 +580,7 @@ fn read_preamble(ctx: &mut Ctx, pre: usize, inst: &mut Instrument) {
                         label: "-".into(),
                         text,
                         children: Vec::new(),
+                        sponsors: Vec::new(),
                     }],
                 });
             }
@@ -704,6 +705,7 @@ fn leaf(label: &str, text: Text) -> Provision {
         label: label.into(),
         text,
         children: Vec::new(),
+        sponsors: Vec::new(),
     }
 }
 
@@ -724,6 +726,7 @@ fn read_item(ctx: &mut Ctx, it: usize) -> Provision {
         label,
         text: normalize(raw),
         children,
+        sponsors: Vec::new(),
     }
 }
 

@@ -329,6 +329,7 @@ pub fn apply(base: &Instrument, amendments: &[Amendment]) -> Result<Instrument, 
                     .cloned()
                     .unwrap_or_else(|| p.text.clone()),
                 children: rewrite(&p.children, suppressed, texts, labels),
+                sponsors: p.sponsors.clone(),
             })
             .collect()
     }
@@ -487,6 +488,7 @@ pub fn amendments_between(base: &Instrument, revised: &Instrument) -> Vec<Amendm
                             label: n.label.to_string(),
                             text: n.text.clone().into_owned(),
                             children: Vec::new(),
+                            sponsors: Vec::new(),
                         },
                     });
                 }

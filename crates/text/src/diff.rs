@@ -817,6 +817,7 @@ pub fn apply_diff(old: &Instrument, d: &Diff<'_>) -> Result<Instrument, DiffAppl
                     label: new.label.to_string(),
                     text,
                     children: Vec::new(),
+                    sponsors: Vec::new(),
                 },
             ));
         }

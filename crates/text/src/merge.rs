@@ -16,7 +16,7 @@
 
 use crate::diff::{align, hunks};
 use crate::model::*;
-use crate::notation::print;
+use crate::notation::{ORDINALS, print};
 use crate::words::{self, Tok};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -129,8 +129,27 @@ enum Variant {
     Suppress,
 }
 
-/// Merges proposals on a base text into a negotiating text.
+/// How a merged text names its provisions.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Identities {
+    /// As the proposals write them: merging one proposal gives it back as written.
+    #[default]
+    Proposed,
+    /// Stable, for a negotiation's record: a provision of the base keeps the base's
+    /// identity whatever the proposals call it, and an added one is named after its
+    /// proposal's sponsors (`recognizing.c:bra`), so that every provision keeps its
+    /// identity when proposals join the text or leave it.
+    Stable,
+}
+
+/// Merges proposals on a base text into a negotiating text, provisions named as the
+/// proposals name them ([`Identities::Proposed`]).
 pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
+    merge_with(base, proposals, Identities::Proposed)
+}
+
+/// Merges proposals on a base text into a negotiating text.
+pub fn merge_with(base: &Instrument, proposals: &[Proposal], identities: Identities) -> Instrument {
     // Order-independence: work on a canonical order, without exact duplicates.
     let mut props: Vec<(String, String, &Proposal)> = proposals
         .iter()
@@ -161,7 +180,7 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
             )
         })
         .collect();
-    out.opening = merge_text(&base.opening, &opening_variants);
+    out.opening = merge_text(&base.opening, &opening_variants).0;
     out.footnotes = merge_footnotes(base, &props);
 
     // Per proposal: the alignment of its provisions onto the base.
@@ -253,54 +272,74 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
         }
     }
 
-    let render_additions = |list: &[(usize, usize, &Provision)]| -> Vec<(usize, Provision)> {
-        // Group additions with the same or similar text at the same depth.
-        let mut groups: Vec<(usize, Vec<(usize, &Provision)>)> = Vec::new();
-        for &(k, depth, prov) in list {
-            let bag = words::word_bag(&prov.text);
-            let found = groups.iter_mut().find(|(d, members)| {
-                *d == depth
-                    && !members.iter().any(|(mk, _)| *mk == k)
-                    && (members[0].1.text == prov.text
-                        || words::similarity(&words::word_bag(&members[0].1.text), &bag)
-                            >= crate::diff::SIMILARITY_THRESHOLD)
-            });
-            match found {
-                Some((_, members)) => members.push((k, prov)),
-                None => groups.push((depth, vec![(k, prov)])),
+    let render_additions =
+        |list: &[(usize, usize, &Provision)]| -> Vec<(usize, Provision, Option<usize>)> {
+            // Group additions with the same or similar text at the same depth.
+            let mut groups: Vec<(usize, Vec<(usize, &Provision)>)> = Vec::new();
+            for &(k, depth, prov) in list {
+                let bag = words::word_bag(&prov.text);
+                let found = groups.iter_mut().find(|(d, members)| {
+                    *d == depth
+                        && !members.iter().any(|(mk, _)| *mk == k)
+                        && (members[0].1.text == prov.text
+                            || words::similarity(&words::word_bag(&members[0].1.text), &bag)
+                                >= crate::diff::SIMILARITY_THRESHOLD)
+                });
+                match found {
+                    Some((_, members)) => members.push((k, prov)),
+                    None => groups.push((depth, vec![(k, prov)])),
+                }
             }
-        }
-        groups
-            .into_iter()
-            .map(|(depth, members)| {
-                let variants: Vec<(&[String], Variant)> = members
-                    .iter()
-                    .map(|(k, p)| {
-                        (
-                            props[*k].sponsors.as_slice(),
-                            Variant::Change(p.text.clone()),
+            groups
+                .into_iter()
+                .map(|(depth, members)| {
+                    let variants: Vec<(&[String], Variant)> = members
+                        .iter()
+                        .map(|(k, p)| {
+                            (
+                                props[*k].sponsors.as_slice(),
+                                Variant::Change(p.text.clone()),
+                            )
+                        })
+                        .collect();
+                    let (first_k, first) = members[0];
+                    let text = whole_alternatives(&Text::default(), &variants);
+                    // One wording: it is agreed so far, and its proposers are named on it.
+                    let sponsors = if text.has_brackets() {
+                        Vec::new()
+                    } else {
+                        sorted_sponsors(
+                            members.iter().map(|(k, _)| props[*k].sponsors.as_slice()),
+                            false,
                         )
-                    })
-                    .collect();
-                let first = members[0].1;
-                (
-                    depth,
-                    Provision {
-                        id: first.id.clone(),
-                        label: first.label.clone(),
-                        text: whole_alternatives(&Text::default(), &variants),
-                        children: Vec::new(),
-                    },
-                )
-            })
-            .collect()
-    };
+                    };
+                    let id = match identities {
+                        Identities::Proposed => first.id.clone(),
+                        Identities::Stable => {
+                            format!("{}:{}", first.id, sponsor_tag(&props[first_k].sponsors))
+                        }
+                    };
+                    (
+                        depth,
+                        Provision {
+                            id,
+                            label: first.label.clone(),
+                            text,
+                            children: Vec::new(),
+                            sponsors,
+                        },
+                        Some(first_k),
+                    )
+                })
+                .collect()
+        };
 
     let mut sections: Vec<Section> = Vec::new();
     let mut kept_keys: Vec<SectionKey> = Vec::new();
     let mut flat_index = 0usize;
     for (si, sec) in base.sections.iter().enumerate() {
-        let mut flat: Vec<(usize, Provision)> = Vec::new();
+        // (depth, provision, the proposal that added it)
+        let mut flat: Vec<(usize, Provision, Option<usize>)> = Vec::new();
         if let Some(list) = additions.get(&Anchor::Start(base_keys[si].clone())) {
             flat.extend(render_additions(list));
         }
@@ -332,19 +371,36 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
                 !variants.is_empty() && variants.iter().all(|v| matches!(v.1, Variant::Suppress));
             let any_suppress = variants.iter().any(|v| matches!(v.1, Variant::Suppress));
             if !all_suppress {
-                let text = if any_suppress {
-                    whole_alternatives(&bp.text, &variants)
+                let (text, changed_by) = if any_suppress {
+                    let text = whole_alternatives(&bp.text, &variants);
+                    let by = if text.has_brackets() {
+                        Vec::new()
+                    } else {
+                        changers(&variants)
+                    };
+                    (text, by)
                 } else {
                     merge_text(&bp.text, &variants)
+                };
+                let sponsors = if variants.is_empty() {
+                    bp.sponsors.clone()
+                } else {
+                    changed_by
+                };
+                let id = match identities {
+                    Identities::Proposed => agreed(&bp.id, ids.into_iter()),
+                    Identities::Stable => bp.id.clone(),
                 };
                 flat.push((
                     depth,
                     Provision {
-                        id: agreed(&bp.id, ids.into_iter()),
+                        id,
                         label: agreed(&bp.label, labels.into_iter()),
                         text,
                         children: Vec::new(),
+                        sponsors,
                     },
+                    None,
                 ));
             }
             if let Some(list) = additions.get(&Anchor::After(i)) {
@@ -360,7 +416,7 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
         kept_keys.push(base_keys[si].clone());
         sections.push(Section {
             heading: sec.heading.clone(),
-            provisions: crate::diff::tree_from_flat(flat),
+            provisions: crate::diff::tree_from_flat(provisional_labels(flat)),
         });
     }
     // Occurrence numbers refer to the base's sections, also when some were dropped.
@@ -387,7 +443,7 @@ pub fn merge(base: &Instrument, proposals: &[Proposal]) -> Instrument {
             pos,
             Section {
                 heading: key.0,
-                provisions: crate::diff::tree_from_flat(flat),
+                provisions: crate::diff::tree_from_flat(provisional_labels(flat)),
             },
         );
     }
@@ -533,7 +589,7 @@ fn merge_footnotes(base: &Instrument, props: &[&Proposal]) -> Vec<Footnote> {
         let text = if variants.iter().any(|v| matches!(v.1, Variant::Suppress)) || b.is_none() {
             whole_alternatives(bt, &variants)
         } else {
-            merge_text(bt, &variants)
+            merge_text(bt, &variants).0
         };
         out.push(Footnote {
             label: label.clone(),
@@ -608,8 +664,12 @@ fn whole_alternatives(base: &Text, variants: &[(&[String], Variant)]) -> Text {
     alternatives_of(base, &vs)
 }
 
-/// Word-level n-way merge of one text.
-fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> Text {
+/// Word-level n-way merge of one provision's text. Where the proposals that change it
+/// agree, their wording, with their sponsors (the second value); where they differ, one
+/// bracket over the smallest stretch that covers every proposal's changes, each
+/// alternative exactly one wording of that stretch, so that choosing an alternative
+/// gives one proposal's text and never words that nobody proposed.
+fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> (Text, Vec<String>) {
     let btoks = words::tokens(base);
     // (start, end, variant index, inserted text)
     let mut all: Vec<(usize, usize, usize, Text)> = Vec::new();
@@ -622,7 +682,206 @@ fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> Text {
         }
     }
     if all.is_empty() {
-        return base.clone();
+        return (base.clone(), Vec::new());
+    }
+    let keeps = variants.iter().any(|v| matches!(v.1, Variant::Keep));
+    let changed: Vec<(&[String], &Text)> = variants
+        .iter()
+        .filter_map(|(s, v)| match v {
+            Variant::Change(t) if t != base => Some((*s, t)),
+            _ => None,
+        })
+        .collect();
+    if !keeps && changed.iter().all(|c| c.1 == changed[0].1) {
+        let by = sorted_sponsors(changed.iter().map(|c| c.0), false);
+        return (normalize(changed[0].1), by);
+    }
+    // The stretch runs over whole words: spaces stay outside the bracket, so that any
+    // alternative, the empty one included, reads as its sponsor wrote it.
+    let mut cs = all.iter().map(|h| h.0).min().unwrap_or(0);
+    let mut ce = all.iter().map(|h| h.1).max().unwrap_or(cs);
+    while cs > 0 && btoks[cs - 1] != Tok::Space {
+        cs -= 1;
+    }
+    while ce < btoks.len() && btoks[ce] != Tok::Space {
+        ce += 1;
+    }
+    // Each changing variant's wording of base[cs..ce].
+    let mut vs: Vec<(&[String], Text, bool)> = Vec::new();
+    for (v, (sponsors, _)) in variants.iter().enumerate() {
+        let mut t = Text::default();
+        let mut p = cs;
+        let mut touched = false;
+        for (s, e, vv, ins) in &all {
+            if *vv != v {
+                continue;
+            }
+            touched = true;
+            t = Text::concat([&t, &words::text_of(&btoks[p..*s]), ins]);
+            p = *e;
+        }
+        if touched {
+            t = Text::concat([&t, &words::text_of(&btoks[p..ce])]);
+            vs.push((sponsors, t, false));
+        }
+    }
+    for (s, var) in variants {
+        if matches!(var, Variant::Keep) {
+            vs.push((s, words::text_of(&btoks[cs..ce]), true));
+        }
+    }
+    let bracket = alternatives_of(&words::text_of(&btoks[cs..ce]), &vs);
+    let out = Text::concat([
+        &words::text_of(&btoks[..cs]),
+        &bracket,
+        &words::text_of(&btoks[ce..]),
+    ]);
+    (normalize(&out), Vec::new())
+}
+
+/// The wording that combines every change the alternatives of a bracket make to its base
+/// wording (the `NOC` alternative), when they change different words: the compromise a
+/// chair may adopt (`replace_bracket`), never a compilation's own result. `None` when
+/// the bracket has no base wording, fewer than two alternatives change it, two change
+/// the same words differently, or the combination is one of the alternatives already.
+pub fn combined_wording(bracket: &Bracket) -> Option<Text> {
+    let base = bracket
+        .alternatives
+        .iter()
+        .find(|a| a.sponsors.iter().any(|s| s == NOC))?;
+    let changes: Vec<(&[String], Variant)> = bracket
+        .alternatives
+        .iter()
+        .filter(|a| !a.sponsors.iter().any(|s| s == NOC) && a.text != base.text)
+        .map(|a| (a.sponsors.as_slice(), Variant::Change(a.text.clone())))
+        .collect();
+    if changes.len() < 2 {
+        return None;
+    }
+    let combined = combine_changes(&base.text, &changes)?;
+    let known = bracket.alternatives.iter().any(|a| a.text == combined);
+    (!known).then_some(combined)
+}
+
+/// The sponsors of every variant that changes or suppresses a text.
+fn changers(variants: &[(&[String], Variant)]) -> Vec<String> {
+    sorted_sponsors(
+        variants
+            .iter()
+            .filter(|v| !matches!(v.1, Variant::Keep))
+            .map(|v| v.0),
+        false,
+    )
+}
+
+/// A sponsor list as part of an identity: `bra`, `can-usa`.
+fn sponsor_tag(sponsors: &[String]) -> String {
+    let mut list: Vec<String> = sponsors.iter().map(|s| crate::model::slug(s)).collect();
+    list.sort();
+    let tag = list.join("-");
+    if tag.is_empty() {
+        "proposal".into()
+    } else {
+        tag
+    }
+}
+
+/// Gives paragraphs added by proposals a provisional label where theirs is taken by a
+/// sibling: `e bis)` after `e)`, `e ter)` after `e bis)` (the UN and ITU house style for
+/// paragraphs added in negotiation), until the text is renumbered at adoption.
+fn provisional_labels(mut flat: Vec<(usize, Provision, Option<usize>)>) -> Vec<(usize, Provision)> {
+    // Siblings: the same depth under the same parent.
+    let mut parent: Vec<Option<usize>> = Vec::with_capacity(flat.len());
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, (depth, _, _)) in flat.iter().enumerate() {
+        stack.truncate(*depth);
+        parent.push(if *depth == 0 {
+            None
+        } else {
+            stack.last().copied()
+        });
+        stack.push(i);
+    }
+    let mut groups: Vec<((Option<usize>, usize), Vec<usize>)> = Vec::new();
+    for (i, (depth, _, _)) in flat.iter().enumerate() {
+        let key = (parent[i], *depth);
+        match groups.iter_mut().find(|g| g.0 == key) {
+            Some(g) => g.1.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    for (_, members) in groups {
+        // Each label with where it comes from (None: the base).
+        // A proposal's labels among the base's are its own doing; only another
+        // proposal's addition under the same label makes a provisional one.
+        let mut used: HashMap<String, Vec<Option<usize>>> = HashMap::new();
+        let base_labels: HashSet<String> = members
+            .iter()
+            .filter(|&&i| flat[i].2.is_none())
+            .map(|&i| flat[i].1.label.clone())
+            .collect();
+        let mut prev: Option<String> = None;
+        for &i in &members {
+            let label = flat[i].1.label.clone();
+            let origin = flat[i].2;
+            let taken = |l: &str, used: &HashMap<String, Vec<Option<usize>>>| {
+                used.get(l).is_some_and(|o| o.iter().any(|x| *x != origin))
+            };
+            if origin.is_some() && label != "-" && taken(&label, &used) {
+                let after = prev.clone().unwrap_or_else(|| label.clone());
+                let all: HashSet<String> = used.keys().chain(&base_labels).cloned().collect();
+                if let Some(next) = next_provisional(&after, &all) {
+                    flat[i].1.label = next;
+                }
+            }
+            if origin.is_some() {
+                used.entry(flat[i].1.label.clone())
+                    .or_default()
+                    .push(origin);
+            }
+            prev = Some(flat[i].1.label.clone());
+        }
+    }
+    flat.into_iter().map(|(d, p, _)| (d, p)).collect()
+}
+
+/// The first free provisional label after `label`: `c)` → `c bis)`, `c bis)` → `c ter)`,
+/// `3` → `3 bis`; `None` when the label has no such form (`2.1`, `-`).
+pub fn next_provisional(label: &str, used: &HashSet<String>) -> Option<String> {
+    let (open, rest) = match label.strip_prefix('(') {
+        Some(r) => ("(", r),
+        None => ("", label),
+    };
+    let (close, rest) = match rest.strip_suffix(')') {
+        Some(r) => (")", r),
+        None => ("", rest),
+    };
+    let (stem, from) = match rest.split_once(' ') {
+        Some((stem, ord)) => (stem, ORDINALS.iter().position(|o| *o == ord)? + 1),
+        None => (rest, 0),
+    };
+    ORDINALS[from.min(ORDINALS.len())..]
+        .iter()
+        .map(|ord| format!("{open}{stem} {ord}{close}"))
+        .find(|c| !used.contains(c) && crate::notation::label_of(&format!("{c} x")) == c)
+}
+
+/// Word-level n-way combination of changes to one text: changes to different words are
+/// all applied; where two change the same words differently, `None`.
+fn combine_changes(base: &Text, variants: &[(&[String], Variant)]) -> Option<Text> {
+    let btoks = words::tokens(base);
+    // (start, end, variant index, inserted text)
+    let mut all: Vec<(usize, usize, usize, Text)> = Vec::new();
+    for (v, (_, var)) in variants.iter().enumerate() {
+        if let Variant::Change(t) = var {
+            let (_, hs) = hunks(base, t);
+            for (s, e, ins) in hs {
+                all.push((s, e, v, ins));
+            }
+        }
+    }
+    if all.is_empty() {
+        return Some(base.clone());
     }
     all.sort_by_key(|a| (a.0, a.1, a.2));
     // Clusters of overlapping hunks.
@@ -679,29 +938,12 @@ fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> Text {
         if distinct.len() == 1 {
             out = Text::concat([&out, &vs[0].1]);
         } else {
-            // Spaces at the edges of the stretch stay outside the bracket.
-            let seg = &btoks[cs..ce];
-            let lead =
-                seg.first() == Some(&Tok::Space) || vs.iter().any(|v| starts_with_space(&v.1));
-            let trail = seg.last() == Some(&Tok::Space) || vs.iter().any(|v| ends_with_space(&v.1));
-            let base_seg = words::text_of(seg);
-            let bracket = alternatives_of(&base_seg, &vs);
-            if lead {
-                out.push(Inline::Run { text: " ".into() });
-            }
-            out = Text::concat([&out, &bracket]);
-            if trail {
-                out.push(Inline::Run { text: " ".into() });
-            }
+            return None;
         }
         pos = ce;
     }
     out = Text::concat([&out, &words::text_of(&btoks[pos..])]);
-    normalize(&out)
-}
-
-fn starts_with_space(t: &Text) -> bool {
-    matches!(t.0.first(), Some(Inline::Run { text }) if text.starts_with(' '))
+    Some(normalize(&out))
 }
 
 fn ends_with_space(t: &Text) -> bool {

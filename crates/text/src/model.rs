@@ -174,6 +174,12 @@ pub struct Provision {
     pub text: Text,
     /// Sub-items, one level deeper.
     pub children: Vec<Provision>,
+    /// In a negotiating text, who proposed this paragraph's unbracketed wording: the
+    /// sponsors of the proposals that added it, or that changed it and agree on the
+    /// change (written `c) {BRA,USA} …`). Empty for base and adopted text, and where the
+    /// wording is disputed (each bracket's alternatives then carry their sponsors).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sponsors: Vec<String>,
 }
 
 /// A footnote.
@@ -372,6 +378,22 @@ impl Instrument {
         let mut out = Vec::new();
         for (i, s) in self.sections.iter().enumerate() {
             walk(i, 0, &s.provisions, &mut out);
+        }
+        out
+    }
+
+    /// The text without the names of proposers on its paragraphs: how it reads once
+    /// adopted, or as the plain amended text a proposal is.
+    pub fn unattributed(&self) -> Instrument {
+        fn walk(list: &mut [Provision]) {
+            for p in list {
+                p.sponsors.clear();
+                walk(&mut p.children);
+            }
+        }
+        let mut out = self.clone();
+        for s in &mut out.sections {
+            walk(&mut s.provisions);
         }
         out
     }

@@ -148,6 +148,11 @@ fn print_provisions<'a>(
             out.push_str(&p.id);
             out.push('}');
         }
+        if !p.sponsors.is_empty() {
+            out.push_str(" {");
+            out.push_str(&p.sponsors.join(","));
+            out.push('}');
+        }
         if !p.text.is_empty() {
             out.push(' ');
             print_text(&p.text, counter, out);
@@ -271,6 +276,7 @@ struct RawProvision<'a> {
     depth: usize,
     label: &'a str,
     anchor: Option<&'a str>,
+    sponsors: Vec<String>,
     pieces: Vec<Piece<'a>>,
 }
 
@@ -448,8 +454,8 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
                 (Some(p), Target::Provision) => p.depth + 1,
                 _ => 0,
             };
-            let first = body.split(' ').next().unwrap_or("");
-            if depth <= max_depth && is_label(first) {
+            let first = label_of(body);
+            if depth <= max_depth && !first.is_empty() {
                 if depth > MAX_DEPTH {
                     return err(line_no, 1, "sub-items are nested too deeply");
                 }
@@ -474,11 +480,37 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
                     col += 3 + id.chars().count();
                     rest = &after[end + 1..];
                 }
+                // `{BRA,USA}`: who proposed the paragraph's wording (a negotiating text).
+                let mut sponsors = Vec::new();
+                let trimmed = rest.trim_start_matches(' ');
+                if let Some(after) = trimmed.strip_prefix('{') {
+                    col += rest.len() - trimmed.len();
+                    let Some(end) = after.find('}') else {
+                        return err(
+                            line_no,
+                            col,
+                            "expected `}` closing the paragraph's `{SPONSOR,…}` list",
+                        );
+                    };
+                    for s in after[..end].split(',').map(str::trim) {
+                        if !valid_sponsor(s) {
+                            return err(
+                                line_no,
+                                col + 1,
+                                "expected sponsors separated by commas, e.g. `{BRA,USA}`",
+                            );
+                        }
+                        sponsors.push(s.to_string());
+                    }
+                    col += 2 + end;
+                    rest = &after[end + 1..];
+                }
                 let lead = rest.chars().take_while(|c| *c == ' ').count();
                 list.push(RawProvision {
                     depth,
                     label: first,
                     anchor,
+                    sponsors,
                     pieces: vec![Piece {
                         line: line_no,
                         column: col + lead,
@@ -543,7 +575,7 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
                 r.label.to_string(),
                 r.anchor.map(str::to_string),
                 text,
-                line,
+                r.sponsors,
             ));
         }
         let mut iter = flat.into_iter().peekable();
@@ -567,7 +599,7 @@ fn parse_lines<'a>(all: &[&'a str], offset: usize) -> Result<Instrument, ParseEr
     Ok(inst)
 }
 
-type Flat = (usize, String, Option<String>, Text, usize);
+type Flat = (usize, String, Option<String>, Text, Vec<String>);
 
 fn build_tree(
     iter: &mut std::iter::Peekable<impl Iterator<Item = Flat>>,
@@ -585,7 +617,7 @@ fn build_tree(
             }
             continue;
         }
-        let Some((_, label, anchor, text, _)) = iter.next() else {
+        let Some((_, label, anchor, text, sponsors)) = iter.next() else {
             break;
         };
         out.push(Provision {
@@ -594,6 +626,7 @@ fn build_tree(
             label,
             text,
             children: Vec::new(),
+            sponsors,
         });
     }
     out
@@ -695,6 +728,51 @@ fn parse_citation(
         number.to_string(),
         revision,
     ))
+}
+
+/// The Latin ordinals of a provisional label inserted after another (`c bis)`, `c ter)`):
+/// the house style of the UN and the ITU for paragraphs added in negotiation.
+pub const ORDINALS: &[&str] = &[
+    "bis",
+    "ter",
+    "quater",
+    "quinquies",
+    "sexies",
+    "septies",
+    "octies",
+    "novies",
+    "decies",
+];
+
+/// The label at the start of a provision line, or "" when the line has none: the first
+/// word when [`is_label`] takes it, or a provisional label of two words (`c bis)`,
+/// `(c ter)`, `3 bis`).
+pub fn label_of(body: &str) -> &str {
+    let mut words = body.splitn(3, ' ');
+    let first = words.next().unwrap_or("");
+    if let Some(second) = words.next()
+        && is_provisional(first, second)
+    {
+        return &body[..first.len() + 1 + second.len()];
+    }
+    if is_label(first) { first } else { "" }
+}
+
+/// `c` + `bis)`, `(c` + `ter)`, `3` + `bis`: a stem and a Latin ordinal.
+fn is_provisional(stem: &str, ordinal: &str) -> bool {
+    let (inner, closed) = match stem.strip_prefix('(') {
+        Some(inner) => (inner, true),
+        None => (stem, false),
+    };
+    let letters = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphabetic());
+    let digits = !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit());
+    let (word, paren) = match ordinal.strip_suffix(')') {
+        Some(w) => (w, true),
+        None => (ordinal, false),
+    };
+    ORDINALS.contains(&word)
+        && inner.len() <= 4
+        && ((letters && paren) || (digits && (paren == closed)))
 }
 
 /// Whether a token is a provision label: `a)`, `(i)`, `1`, `12bis`, `2.1`, `-`.

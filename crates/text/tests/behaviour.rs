@@ -305,12 +305,16 @@ fn merge_keeps_agreed_changes_unbracketed_when_proposals_agree() {
         "to report annually to the Council;",
     );
     let m = merge(&base, &[p, q]);
-    assert!(print(&m).contains("2 to report annually to the Council;"));
+    assert!(
+        print(&m).contains("2 {ARB,USA} to report annually to the Council;"),
+        "the agreed change names both proposers: {}",
+        print(&m)
+    );
     assert!(!print(&m).contains('['));
 }
 
 #[test]
-fn merge_combines_changes_to_different_words_of_one_paragraph() {
+fn merge_never_combines_two_delegations_wordings_of_one_paragraph() {
     let base = doc(BASE);
     let p = proposal(
         "",
@@ -325,10 +329,157 @@ fn merge_combines_changes_to_different_words_of_one_paragraph() {
         "to continue strongly to play an active role;",
     );
     let m = merge(&base, &[p, q]);
+    let text = print(&m);
     assert!(
-        print(&m).contains("1 to continue strongly to play a constructive role;"),
-        "{}",
+        text.contains(
+            "1 to continue [{ARB} strongly to play an active | {USA} to play a constructive] role;"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("strongly to play a constructive"), "{text}");
+}
+
+/// The case: the private sector's role in recognizing a), reworded by the Arab
+/// States and by the United States in different words.
+#[test]
+fn each_alternative_of_a_disputed_paragraph_is_a_sentence_its_sponsor_wrote() {
+    let base = doc(
+        "## recognizing\na) that the private sector plays a very important role in the expansion of the Internet;\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council;\n",
+    );
+    let arb_text = "that the public sector, in addition to the private sector, continues to play a very important role in the expansion of the Internet;";
+    let usa_text = "that the private sector plays a leading role in the expansion of the Internet;";
+    let arb = Proposal::from_instrument(doc(&format!(
+        "## recognizing\na) {arb_text}\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council;\n3 to invite the public sector to cooperate;\n"
+    )));
+    let usa = Proposal::from_instrument(doc(&format!(
+        "## recognizing\na) {usa_text}\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council;\n"
+    )));
+    let (mut arb, mut usa) = (arb, usa);
+    arb.sponsors = vec!["ARB".into()];
+    usa.sponsors = vec!["USA".into()];
+    let m = merge(&base, &[arb, usa]);
+    let a = m.provision("recognizing.a").unwrap();
+    let brackets: Vec<&Bracket> = a
+        .text
+        .0
+        .iter()
+        .filter_map(|i| match i {
+            Inline::Bracket(b) => Some(b),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(brackets.len(), 1, "one bracket: {}", print(&m));
+    // Choosing each alternative gives exactly its sponsor's sentence.
+    for (sponsor, sentence) in [("ARB", arb_text), ("USA", usa_text)] {
+        let alt = brackets[0]
+            .alternatives
+            .iter()
+            .find(|x| x.sponsors == [sponsor])
+            .unwrap();
+        let chosen: Text = Text(
+            a.text
+                .0
+                .iter()
+                .flat_map(|i| match i {
+                    Inline::Bracket(_) => alt.text.0.clone(),
+                    other => vec![other.clone()],
+                })
+                .collect(),
+        );
+        assert_eq!(merge::normalize(&chosen).to_plain(), sentence);
+    }
+    assert!(
+        print(&m).contains("3 {ARB} to invite the public sector to cooperate;"),
+        "ARB's uncontested new paragraph stays agreed, with its sponsor: {}",
         print(&m)
+    );
+}
+
+#[test]
+fn parallel_additions_at_one_place_get_provisional_labels_and_keep_their_sponsors() {
+    let base = doc("## considering\na) that the Union exists;\nb) that the Internet matters;\n");
+    let add = |sponsor: &str, words: &str| {
+        let mut p = Proposal::from_instrument(doc(&format!(
+            "## considering\na) that the Union exists;\nb) that the Internet matters;\nc) {words}\n"
+        )));
+        p.sponsors = vec![sponsor.into()];
+        p
+    };
+    let bra = add(
+        "BRA",
+        "that persons with disabilities need accessible services;",
+    );
+    let usa = add("USA", "that innovation thrives on an open network;");
+    let m = merge(&base, &[usa.clone(), bra.clone()]);
+    let text = print(&m);
+    assert!(
+        text.contains("c) {BRA} that persons with disabilities need accessible services;"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "c bis) {#considering.c:2} {USA} that innovation thrives on an open network;"
+        ),
+        "{text}"
+    );
+    assert_eq!(parse(&text).unwrap(), m);
+    // With stable identities each addition is named after its proposal, whoever else
+    // proposed at the same place.
+    let stable = merge_with(&base, &[usa.clone(), bra], Identities::Stable);
+    let alone = merge_with(&base, &[usa], Identities::Stable);
+    assert!(
+        stable.provision("considering.c:usa").is_some(),
+        "{}",
+        print(&stable)
+    );
+    assert!(stable.provision("considering.c:bra").is_some());
+    assert_eq!(
+        alone
+            .provision("considering.c:usa")
+            .map(|p| p.label.as_str()),
+        Some("c)"),
+        "alone, the addition takes its own label"
+    );
+}
+
+#[test]
+fn provisional_labels_and_sponsor_marks_read_back() {
+    let inst = doc(
+        "## considering\na) that one;\na bis) {BRA,USA} that two;\n(a ter) that three;\n\n## resolves\n1 to act;\n1 bis {ARB} to act again;\n",
+    );
+    let labels: Vec<&str> = inst
+        .provisions()
+        .iter()
+        .map(|(_, _, p)| p.label.as_str())
+        .collect();
+    assert_eq!(labels, ["a)", "a bis)", "(a ter)", "1", "1 bis"]);
+    assert_eq!(inst.sections[0].provisions[1].sponsors, ["BRA", "USA"]);
+    assert_eq!(inst.sections[0].provisions[1].id, "considering.a-bis");
+    assert_eq!(
+        inst.sections[1].provisions[1].text.to_plain(),
+        "to act again;"
+    );
+    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+    let err = parse("Resolution 1\nT\n\n## resolves\n1 {ARB to act;\n").unwrap_err();
+    assert!(err.message.contains("closing the paragraph's"), "{err}");
+}
+
+#[test]
+fn the_chair_is_offered_the_combination_of_changes_to_different_words() {
+    let draft = parse(
+        "Resolution 1\nT\n\n## resolves\n1 to hold [{NOC} open consultations with all stakeholders | {CITEL} open physical meetings and online consultations with all stakeholders | {BRA} open consultations with all stakeholders, including on privacy]:\n2 to [{NOC} report | {USA} inform | {RCC} tell] annually;\n",
+    )
+    .unwrap();
+    let brackets = brackets_of(&draft);
+    let combined = merge::combined_wording(brackets[0]).expect("disjoint changes combine");
+    assert_eq!(
+        combined.to_plain(),
+        "open physical meetings and online consultations with all stakeholders, including on privacy"
+    );
+    assert_eq!(
+        merge::combined_wording(brackets[1]),
+        None,
+        "two rewordings of the same word do not combine"
     );
 }
 
@@ -345,7 +496,8 @@ fn merge_shows_base_text_as_noc_alternative_when_a_proposal_keeps_it() {
     q.noc = vec!["resolves.2".into()];
     let m = merge(&base, &[p, q]);
     assert!(
-        print(&m).contains("2 to report to the Council [{NOC,ARB} | {USA} and Member States];"),
+        print(&m)
+            .contains("2 to report to the [{NOC,ARB} Council; | {USA} Council and Member States;]"),
         "{}",
         print(&m)
     );
@@ -389,7 +541,7 @@ fn merge_of_different_additions_at_one_place_brackets_them() {
         print(&m).contains(
             "d) [{RCC} that security thrives online; | {USA} that innovation thrives online;]"
         ),
-        "{}",
+        "similar additions at one place are alternatives of one paragraph: {}",
         print(&m)
     );
 }
@@ -447,6 +599,7 @@ fn add_sup_and_noc_amendments_apply_in_place() {
                     label: "1bis".into(),
                     text: Text::plain("to hold open consultations;"),
                     children: vec![],
+                    sponsors: Vec::new(),
                 },
             },
             Amendment::Sup {

@@ -101,6 +101,7 @@ fn provision(depth: u32) -> BoxedStrategy<Provision> {
             label: l.to_string(),
             text: t,
             children: c,
+            sponsors: Vec::new(),
         })
         .boxed()
 }
@@ -317,6 +318,7 @@ fn apply_edits(base: &Instrument, edits: &[Edit], tag: &str) -> Instrument {
                         label: "9".into(),
                         text: Text::plain(w),
                         children: Vec::new(),
+                        sponsors: Vec::new(),
                     },
                 );
             }
@@ -353,6 +355,117 @@ fn proposal(text: Instrument, sponsor: &str) -> Proposal {
         text,
         noc: Vec::new(),
     }
+}
+
+/// The text with every bracket replaced by its first alternative: a base for the laws
+/// about the brackets a merge makes.
+fn without_brackets(mut inst: Instrument) -> Instrument {
+    fn flat(t: &Text) -> Text {
+        let mut out = Text::default();
+        for i in &t.0 {
+            match i {
+                Inline::Bracket(b) => {
+                    if let Some(a) = b.alternatives.first() {
+                        out = Text::concat([
+                            &out,
+                            &Text::plain(" "),
+                            &flat(&a.text),
+                            &Text::plain(" "),
+                        ]);
+                    }
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        normalize(&out)
+    }
+    fn walk(list: &mut [Provision]) {
+        for p in list {
+            p.text = flat(&p.text);
+            walk(&mut p.children);
+        }
+    }
+    inst.opening = flat(&inst.opening);
+    for s in &mut inst.sections {
+        walk(&mut s.provisions);
+    }
+    for f in &mut inst.footnotes {
+        f.text = flat(&f.text);
+    }
+    inst
+}
+
+/// Rewordings and insertions only (no moves), as most proposals are.
+fn rewordings() -> impl Strategy<Value = Vec<Edit>> {
+    let edit = prop_oneof![
+        3 => (any::<usize>(), any::<usize>(), prop::collection::vec(prop::sample::select(WORDS).prop_map(str::to_string), 0..3))
+            .prop_map(|(a, b, w)| Edit::Reword(a, b, w)),
+        1 => (any::<usize>(), any::<usize>(), words(6)).prop_map(|(a, b, w)| Edit::Insert(a, b, w)),
+    ];
+    prop::collection::vec(edit, 0..5)
+}
+
+fn distinct_texts(inst: &Instrument) -> bool {
+    let texts: Vec<String> = inst
+        .provisions()
+        .iter()
+        .map(|(_, _, p)| print_key(&p.text))
+        .collect();
+    let set: std::collections::HashSet<&String> = texts.iter().collect();
+    set.len() == texts.len()
+}
+
+fn print_key(t: &Text) -> String {
+    text_to_notation(t)
+}
+
+/// The text with each bracket replaced by the alternative `pick` chooses, as a chair's
+/// resolution does: a bracket that resolves to nothing leaves no space before the
+/// punctuation or footnote reference that followed it.
+fn choose(t: &Text, pick: &dyn Fn(&Bracket) -> Option<Text>) -> Option<Text> {
+    let mut out = Text::default();
+    let mut trim_before_next = false;
+    for i in &t.0 {
+        let sticks = match i {
+            Inline::FootnoteRef { .. } => true,
+            Inline::Run { text } => text.starts_with([',', ';', ':', '.', ')']),
+            Inline::Bracket(_) => false,
+        };
+        if trim_before_next && sticks {
+            if let Some(Inline::Run { text }) = out.0.last_mut() {
+                let n = text.trim_end().len();
+                text.truncate(n);
+            }
+        }
+        trim_before_next = false;
+        match i {
+            Inline::Bracket(b) => {
+                let chosen = pick(b)?;
+                trim_before_next = chosen.is_empty();
+                out = Text::concat([&out, &chosen]);
+            }
+            other => out.push(other.clone()),
+        }
+    }
+    Some(normalize(&out))
+}
+
+/// A proposal's version of each base provision, as the merge reads the proposal alone
+/// (`None`: it suppresses the provision), and the paragraphs it adds.
+fn versions(base: &Instrument, p: &Proposal) -> (Vec<Option<Text>>, Vec<Text>) {
+    let alone = merge_with(base, std::slice::from_ref(p), Identities::Stable);
+    let kept = base
+        .provisions()
+        .iter()
+        .map(|(_, _, x)| alone.provision(&x.id).map(|y| y.text.clone()))
+        .collect();
+    let added = alone
+        .provisions()
+        .iter()
+        .filter(|(_, _, y)| base.provision(&y.id).is_none())
+        .map(|(_, _, y)| y.text.clone())
+        .collect();
+    (kept, added)
 }
 
 proptest! {
@@ -405,7 +518,116 @@ proptest! {
     fn merging_one_proposal_gives_the_proposal_without_brackets(base in instrument(), es in edits()) {
         let p = apply_edits(&base, &es, "n");
         let merged = merge(&base, &[proposal(p.clone(), "USA")]);
-        prop_assert_eq!(merged, p);
+        prop_assert_eq!(merged.unattributed(), p);
+    }
+
+    #[test]
+    fn choosing_a_proposals_alternatives_gives_its_wording_and_noc_gives_the_base(
+        base in instrument(), e1 in rewordings(), e2 in rewordings(), e3 in rewordings()
+    ) {
+        let base = without_brackets(base);
+        prop_assume!(distinct_texts(&base));
+        let ps = [
+            proposal(apply_edits(&base, &e1, "p"), "RCC"),
+            proposal(apply_edits(&base, &e2, "q"), "CITEL"),
+            proposal(apply_edits(&base, &e3, "r"), "USA"),
+        ];
+        prop_assume!(ps.iter().all(|p| distinct_texts(&p.text)));
+        // The base wording joins every disputed provision, as a compilation has it.
+        let mut all = ps.to_vec();
+        all.push(Proposal {
+            sponsors: vec![NOC.into()],
+            text: base.clone(),
+            noc: base.provisions().iter().map(|(_, _, p)| p.id.clone()).collect(),
+        });
+        let m = merge_with(&base, &all, Identities::Stable);
+        for (i, (_, _, x)) in base.provisions().iter().enumerate() {
+            let Some(merged) = m.provision(&x.id) else {
+                continue;
+            };
+            if !merged.text.has_brackets() {
+                prop_assert_eq!(&merged.text, &x.text, "agreed means unchanged when the base is kept: {}", print(&m));
+                continue;
+            }
+            let noc = choose(&merged.text, &|b| b.alternatives.iter().find(|a| a.sponsors.iter().any(|s| s == NOC)).map(|a| a.text.clone()));
+            prop_assert_eq!(noc.as_ref(), Some(&x.text), "NOC gives the base of {}: {}", x.id, print(&m));
+            for p in &ps {
+                let version = versions(&base, p).0[i].clone().unwrap_or_default();
+                if version == x.text {
+                    continue;
+                }
+                let sponsor = &p.sponsors[0];
+                let chosen = choose(&merged.text, &|b| b.alternatives.iter().find(|a| a.sponsors.contains(sponsor)).map(|a| a.text.clone()));
+                prop_assert_eq!(chosen.as_ref(), Some(&version), "{}'s alternatives give its wording of {}: {}", sponsor, x.id, print(&m));
+            }
+        }
+    }
+
+    #[test]
+    fn every_paragraph_that_is_not_the_bases_names_exactly_the_proposals_that_brought_it(
+        base in instrument(), e1 in rewordings(), e2 in rewordings(), e3 in rewordings()
+    ) {
+        let base = without_brackets(base);
+        prop_assume!(distinct_texts(&base));
+        let ps = [
+            proposal(apply_edits(&base, &e1, "p"), "RCC"),
+            proposal(apply_edits(&base, &e2, "q"), "CITEL"),
+            proposal(apply_edits(&base, &e3, "r"), "USA"),
+        ];
+        prop_assume!(ps.iter().all(|p| distinct_texts(&p.text)));
+        let m = merge_with(&base, &ps, Identities::Stable);
+        let base_ids: std::collections::HashSet<&str> = base.provisions().iter().map(|(_, _, p)| p.id.as_str()).collect();
+        // What each proposal added: its paragraphs the merge aligns with no base paragraph.
+        let read: Vec<(Vec<Option<Text>>, Vec<Text>)> = ps.iter().map(|p| versions(&base, p)).collect();
+        let added: Vec<&Vec<Text>> = read.iter().map(|r| &r.1).collect();
+        let all_versions: Vec<&Vec<Option<Text>>> = read.iter().map(|r| &r.0).collect();
+        for (_, _, y) in m.provisions() {
+            if base_ids.contains(y.id.as_str()) {
+                let i = base.provisions().iter().position(|(_, _, b)| b.id == y.id).unwrap_or(0);
+                let x = base.provisions()[i].2;
+                if y.text.has_brackets() || y.text == x.text {
+                    prop_assert!(y.sponsors.is_empty() || y.text == x.text, "a disputed paragraph names no proposer: {}", print(&m));
+                    continue;
+                }
+                let changers: Vec<String> = ps.iter().zip(&all_versions).filter(|(_, v)| v[i].as_ref() != Some(&x.text)).map(|(p, _)| p.sponsors[0].clone()).collect();
+                let mut sorted = changers.clone();
+                sorted.sort();
+                prop_assert_eq!(&y.sponsors, &sorted, "an agreed change names its proposers: {}", print(&m));
+                for (p, v) in ps.iter().zip(&all_versions) {
+                    if changers.contains(&p.sponsors[0]) {
+                        prop_assert_eq!(v[i].as_ref(), Some(&y.text), "each named proposer wrote exactly this: {}", print(&m));
+                    }
+                }
+            } else if y.text.has_brackets() {
+                for i in &y.text.0 {
+                    if let Inline::Bracket(b) = i {
+                        for a in &b.alternatives {
+                            for s in &a.sponsors {
+                                let k = ps.iter().position(|p| &p.sponsors[0] == s);
+                                prop_assert!(k.is_some_and(|k| added[k].contains(&a.text)), "{} added {}: {}", s, text_to_notation(&a.text), print(&m));
+                            }
+                        }
+                    }
+                }
+            } else {
+                prop_assert!(!y.sponsors.is_empty(), "an added paragraph names its proposers: {}", print(&m));
+                for s in &y.sponsors {
+                    let k = ps.iter().position(|p| &p.sponsors[0] == s);
+                    prop_assert!(k.is_some_and(|k| added[k].contains(&y.text)), "{} added {}: {}", s, text_to_notation(&y.text), print(&m));
+                }
+            }
+        }
+        // And nothing a proposal added goes unnamed.
+        for (k, list) in added.iter().enumerate() {
+            let s = &ps[k].sponsors[0];
+            for t in list.iter() {
+                let named = m.provisions().iter().any(|(_, _, y)| {
+                    (&y.text == t && y.sponsors.contains(s))
+                        || y.text.0.iter().any(|i| matches!(i, Inline::Bracket(b) if b.alternatives.iter().any(|a| &a.text == t && a.sponsors.contains(s))))
+                });
+                prop_assert!(named, "{}'s addition {} is named: {}", s, text_to_notation(t), print(&m));
+            }
+        }
     }
 
     #[test]
