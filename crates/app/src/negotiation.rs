@@ -107,6 +107,24 @@ impl App {
         Ok(all)
     }
 
+    /// Every bracket a draft has had, with its own history (opened by which compilation
+    /// or objection, alternatives withdrawn, closed by whom, at which meeting, to what), and
+    /// for an open one the combined wording the chair may adopt when its alternatives
+    /// change different words.
+    ///
+    /// # Errors
+    /// A storage failure.
+    pub async fn bracket_histories(
+        &self,
+        reader: &Actor,
+        id: &str,
+    ) -> Result<Vec<plenary_domain::negotiation::history::BracketHistory>> {
+        let versions = self.draft_versions(reader, id).await?;
+        Ok(plenary_domain::negotiation::history::bracket_histories(
+            &versions,
+        ))
+    }
+
     /// A draft as it stood after event `seq` (`None`: it did not exist yet, or never).
     ///
     /// # Errors

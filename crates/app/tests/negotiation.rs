@@ -212,7 +212,7 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
             .iter()
             .any(|b| b.provision.as_deref() == Some("resolves.2"))
     );
-    let sg3 = bracket_of(&compiled, "instructs-the-secretary-general.3", "BRA");
+    let sg3 = bracket_of(&compiled, "instructs-the-secretary-general.3:bra", "BRA");
     assert_eq!(sg3.alternatives.len(), 2, "BRA's and CITEL's paragraph 3");
     for b in &compiled {
         for a in &b.alternatives {
@@ -269,9 +269,13 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
         )
         .await;
     assert!(matches!(e, DomainError::Forbidden { .. }), "{e}");
-    let withdrawn_bracket = bracket_of(&s.open().await, "instructs-the-secretary-general.3", "BRA")
-        .id
-        .clone();
+    let withdrawn_bracket = bracket_of(
+        &s.open().await,
+        "instructs-the-secretary-general.3:bra",
+        "BRA",
+    )
+    .id
+    .clone();
     s.run(
         &delegate("bra"),
         Command::WithdrawProposal {
@@ -292,8 +296,45 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
     assert!(matches!(p.status, ProposalStatus::Withdrawn { .. }));
     let draft = s.draft().await;
     assert!(!draft.text.contains("right to privacy"), "{}", draft.text);
-    assert!(!draft.text.contains("{BRA}"));
+    assert!(!draft.text.contains("BRA"), "{}", draft.text);
     assert_eq!(draft.withdrawals.len(), 1);
+    // The withdrawal takes exactly Brazil's own words: its privacy paragraph and its
+    // wording of instructs 3; CITEL's paragraph at the same place stays, relabelled c).
+    let left = &draft.withdrawals[0].left;
+    let places: Vec<Option<&str>> = left.iter().map(|l| l.provision.as_deref()).collect();
+    assert_eq!(
+        places,
+        [
+            Some("recognizing.c:bra"),
+            Some("instructs-the-secretary-general.3:bra")
+        ],
+        "{left:#?}"
+    );
+    assert!(left[0].text.contains("right to privacy"), "{left:#?}");
+    assert!(
+        left[1]
+            .text
+            .contains("protection of privacy and personal data")
+    );
+    for l in left {
+        assert!(
+            !l.text.contains("affordable") && !l.text.contains('['),
+            "{l:?}"
+        );
+        assert_eq!(l.sponsors, ["BRA"]);
+    }
+    let text = plenary_text::parse(&draft.text).unwrap();
+    let citel_c = text.provision("recognizing.c:citel").unwrap();
+    assert_eq!(citel_c.label, "c)");
+    assert_eq!(citel_c.sponsors, ["CITEL"]);
+    let sg3 = text
+        .provision("instructs-the-secretary-general.3:citel")
+        .unwrap();
+    assert_eq!(
+        (sg3.label.as_str(), sg3.sponsors.as_slice()),
+        ("3", &["CITEL".to_owned()][..]),
+        "CITEL's paragraph 3 is agreed so far, and names CITEL"
+    );
     // A withdrawn item cannot be resolved, and a withdrawn proposal not withdrawn again.
     let e = s
         .refused(
@@ -328,7 +369,7 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
             &chair(ADHOC),
             Command::OpenBracket {
                 draft: DRAFT.into(),
-                provision: "invites-member-states.2".into(),
+                provision: "invites-member-states.2:rcc".into(),
                 words: "national".into(),
                 alternative: String::new(),
                 sponsors: vec![MemberId::new("usa").unwrap()],
@@ -341,7 +382,7 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
         &chair(ADHOC),
         Command::OpenBracket {
             draft: DRAFT.into(),
-            provision: "invites-member-states.2".into(),
+            provision: "invites-member-states.2:rcc".into(),
             words: "to ensure that the management of national Internet resources remains a matter of national sovereignty;".into(),
             alternative: String::new(),
             sponsors: vec![MemberId::new("usa").unwrap()],
@@ -358,7 +399,7 @@ async fn resolution_102_goes_from_guadalajara_to_busan_with_every_step_on_the_re
     assert!(
         still_open.iter().all(|b| matches!(
             b.provision.as_deref(),
-            Some("recognizing.b" | "invites-member-states.2")
+            Some("recognizing.b" | "invites-member-states.2:rcc")
         )),
         "{still_open:#?}"
     );
@@ -807,7 +848,7 @@ async fn a_new_resolution_is_split_moved_read_twice_and_adopted_with_the_next_fr
         Command::SplitDraft {
             draft: "pp-14.dt-open-data".into(),
             id: "pp-14.dt-open-documents".into(),
-            provisions: vec!["resolves.2".into()],
+            provisions: vec!["resolves.2:kor".into()],
             to: GroupId::new(WGPL).unwrap(),
             meeting: None,
         },

@@ -165,6 +165,7 @@ async fn play(app: &App, ids: &[(String, &str)], m: &Move) {
                     draft: DRAFT.into(),
                     bracket: b,
                     text: "as agreed in the corridor".into(),
+                    combines: Vec::new(),
                     meeting: None,
                 },
             )

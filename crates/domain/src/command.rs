@@ -116,6 +116,11 @@ pub enum Command {
         bracket: String,
         /// The compromise, in inline notation.
         text: String,
+        /// The proposals whose wordings the compromise combines (a suggestion the draft
+        /// offers: `GET /api/v1/drafts/{id}` `suggestions`), recorded so that its words
+        /// are traced to every sponsor behind them.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        combines: Vec<String>,
         /// The meeting.
         #[serde(default)]
         meeting: Option<String>,
@@ -468,11 +473,13 @@ pub fn decide_as(
             draft,
             bracket,
             text,
+            combines,
             meeting,
         } => {
             let step = n::TextStep::ReplaceBracket {
                 bracket: bracket.clone(),
                 text: text.clone(),
+                combines: combines.clone(),
             };
             return n::revise(actor, draft, &step, meeting, docs);
         }

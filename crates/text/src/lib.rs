@@ -23,7 +23,7 @@ pub use diff::{
     ChangeOp, CollectionDiff, Diff, ProvisionDiff, SectionDiff, Side, Status, Summary, WordChange,
     apply_diff, diff, diff_collections,
 };
-pub use merge::{Identities, Proposal, merge, merge_with};
+pub use merge::{Identities, Proposal, Relabel, merge, merge_with, renumber};
 pub use model::*;
 pub use notation::{
     ParseError, parse, parse_collection, print, print_collection, text_to_notation,

@@ -845,6 +845,87 @@ fn provisional_labels(mut flat: Vec<(usize, Provision, Option<usize>)>) -> Vec<(
     flat.into_iter().map(|(d, p, _)| (d, p)).collect()
 }
 
+/// A paragraph that took a new label when the text was renumbered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Relabel {
+    /// The paragraph's identity.
+    pub provision: String,
+    /// Its label before (`c bis)`).
+    pub from: String,
+    /// Its label after (`d)`).
+    pub to: String,
+}
+
+/// Renumbers every list of paragraphs that holds a provisional label (`c bis)`, `3 bis`)
+/// in its own style (`a)` `b)` …, `(a)` …, `1` `2` …, `1)` …), as a text is at adoption,
+/// and returns what changed. Lists in another style (roman numerals, `2.1`) and
+/// unnumbered paragraphs (`-`) keep their labels.
+pub fn renumber(inst: &mut Instrument) -> Vec<Relabel> {
+    fn provisional(label: &str) -> bool {
+        let inner = label.trim_start_matches('(').trim_end_matches(')');
+        inner
+            .split_once(' ')
+            .is_some_and(|(_, ord)| ORDINALS.contains(&ord))
+    }
+    /// (open, first value, close, letters?)
+    fn style(label: &str) -> Option<(&'static str, usize, &'static str, bool)> {
+        let (open, rest) = match label.strip_prefix('(') {
+            Some(r) => ("(", r),
+            None => ("", label),
+        };
+        let (close, inner) = match rest.strip_suffix(')') {
+            Some(r) => (")", r),
+            None => ("", rest),
+        };
+        let inner = inner.split(' ').next().unwrap_or("");
+        if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_digit()) {
+            return Some((open, inner.parse().ok()?, close, false));
+        }
+        let mut chars = inner.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_lowercase() && close == ")" => {
+                Some((open, (c as u8 - b'a') as usize, close, true))
+            }
+            _ => None,
+        }
+    }
+    fn letters(n: usize) -> String {
+        let c = (b'a' + (n % 26) as u8) as char;
+        std::iter::repeat_n(c, n / 26 + 1).collect()
+    }
+    fn walk(list: &mut [Provision], out: &mut Vec<Relabel>) {
+        let numbered: Vec<usize> = (0..list.len()).filter(|&k| list[k].label != "-").collect();
+        if numbered.iter().any(|&k| provisional(&list[k].label))
+            && let Some(&first) = numbered.first()
+            && let Some((open, start, close, alpha)) = style(&list[first].label)
+        {
+            for (n, &k) in numbered.iter().enumerate() {
+                let value = start + n;
+                let to = if alpha {
+                    format!("{open}{}{close}", letters(value))
+                } else {
+                    format!("{open}{value}{close}")
+                };
+                if list[k].label != to {
+                    out.push(Relabel {
+                        provision: list[k].id.clone(),
+                        from: std::mem::replace(&mut list[k].label, to.clone()),
+                        to,
+                    });
+                }
+            }
+        }
+        for p in list {
+            walk(&mut p.children, out);
+        }
+    }
+    let mut out = Vec::new();
+    for s in &mut inst.sections {
+        walk(&mut s.provisions, &mut out);
+    }
+    out
+}
+
 /// The first free provisional label after `label`: `c)` → `c bis)`, `c bis)` → `c ter)`,
 /// `3` → `3 bis`; `None` when the label has no such form (`2.1`, `-`).
 pub fn next_provisional(label: &str, used: &HashSet<String>) -> Option<String> {

@@ -812,3 +812,29 @@ fn a_paragraph_citing_the_same_renumbered_footnote_is_unchanged() {
     assert_eq!(d.summary().modified, 0);
     assert_eq!(apply_diff(&old, &d).unwrap(), new);
 }
+
+#[test]
+fn adoption_renumbers_provisional_labels_in_the_lists_style() {
+    let mut inst = doc(
+        "## considering\na) one;\nb) two;\nb bis) {BRA} three;\nc) four;\n\n## resolves\n1 act;\n1 bis act again;\n2 report;\n3 invite:\n    i) this;\n    ii) that;\n",
+    );
+    let changes = merge::renumber(&mut inst);
+    let labels: Vec<&str> = inst
+        .provisions()
+        .iter()
+        .map(|(_, _, p)| p.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["a)", "b)", "c)", "d)", "1", "2", "3", "4", "i)", "ii)"]
+    );
+    assert_eq!(changes.len(), 5, "{changes:?}");
+    assert_eq!(
+        (
+            changes[0].provision.as_str(),
+            changes[0].from.as_str(),
+            changes[0].to.as_str()
+        ),
+        ("considering.b-bis", "b bis)", "c)")
+    );
+}

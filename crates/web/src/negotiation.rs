@@ -17,6 +17,7 @@ use crate::{Problem, WebState};
 pub(crate) fn operations() -> Vec<Operation> {
     use plenary_app::negotiation::DraftAsOf;
     use plenary_domain::negotiation::blame::Blame;
+    use plenary_domain::negotiation::history::BracketHistory;
     use plenary_domain::negotiation::{
         Draft, DraftVersion, FollowUp, GroupRecord, Proposal, Report,
     };
@@ -42,6 +43,10 @@ pub(crate) fn operations() -> Vec<Operation> {
         Operation::get("/drafts/{id}/versions", "listDraftVersions", "Every version of a draft, event by event.", versions)
             .tag("negotiation")
             .pages::<DraftVersion>("Versions, in seq order")
+            .problems(&["not_found"]),
+        Operation::get("/drafts/{id}/brackets", "listDraftBrackets", "Every bracket the draft has had, open or closed, each with its own history: opened by which compilation or objection, alternatives withdrawn, closed by whom, at which meeting, to which alternative or compromise; an open bracket whose alternatives change different words carries the combined wording the chair may adopt (`replace_bracket` with `combines`).", brackets)
+            .tag("negotiation")
+            .pages::<BracketHistory>("Brackets, in the order they opened")
             .problems(&["not_found"]),
         Operation::get("/conferences/{id}/reports", "listReports", "The reports of a conference's groups.", reports)
             .tag("negotiation")
@@ -147,6 +152,23 @@ async fn versions(
     page(
         &s.app.draft_versions(&who, &id).await?,
         |v| v.seq.to_string(),
+        &uri,
+    )
+}
+
+async fn brackets(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    if s.app.draft(&who, &id).await?.is_none() {
+        return Err(Problem::not_found(&format!("draft '{id}'")));
+    }
+    page(
+        &s.app.bracket_histories(&who, &id).await?,
+        |b| b.bracket.clone(),
         &uri,
     )
 }

@@ -273,7 +273,7 @@ pub async fn run(app: &App) -> Result<()> {
         &ah_int,
         Command::OpenBracket {
             draft: draft.into(),
-            provision: "invites-member-states.2".into(),
+            provision: "invites-member-states.2:rcc".into(),
             words: "to ensure that the management of national Internet resources remains a matter of national sovereignty;".into(),
             alternative: String::new(),
             sponsors: vec![MemberId::new("usa")?],
@@ -395,7 +395,7 @@ pub async fn run(app: &App) -> Result<()> {
         &ah_sec,
         Command::OpenBracket {
             draft: draft.into(),
-            provision: "recalling.b".into(),
+            provision: "recalling.b:cept".into(),
             words: "UNGA Resolution 68/167, on the right to privacy in the digital age;".into(),
             alternative: String::new(),
             sponsors: vec![MemberId::new("rcc")?],

@@ -344,14 +344,27 @@ pub fn blame(
                 }
             }
             let touching: Vec<&Proposal> = carried.iter().map(|(q, _)| *q).collect();
+            let combined: Vec<&Proposal> = match version.and_then(|v| v.operation.as_ref()) {
+                Some(super::Operation::BracketReplaced { combines, .. }) => proposals
+                    .iter()
+                    .filter(|q| combines.contains(&q.id))
+                    .collect(),
+                _ => Vec::new(),
+            };
             let mut words = Vec::with_capacity(toks.len());
             let mut word_tags = Vec::with_capacity(toks.len());
             for (j, (tok, m)) in toks.into_iter().zip(matched).enumerate() {
                 let origin = match m {
                     Some(i) => old[i].1,
                     None if compiling => {
-                        let named: Vec<&String> =
-                            tok.sponsors.iter().filter(|s| *s != NOC).collect();
+                        // The alternative's sponsors, or in agreed text the proposers the
+                        // paragraph names.
+                        let own = if tok.sponsors.is_empty() {
+                            &p.sponsors
+                        } else {
+                            &tok.sponsors
+                        };
+                        let named: Vec<&String> = own.iter().filter(|s| *s != NOC).collect();
                         let props: Vec<&Proposal> = if named.is_empty() {
                             let bringing: Vec<&Proposal> = carried
                                 .iter()
@@ -371,7 +384,8 @@ pub fn blame(
                         };
                         step_origin(&mut origins, props)
                     }
-                    None => step_origin(&mut origins, Vec::new()),
+                    // A compromise that combines proposals' wordings carries them all.
+                    None => step_origin(&mut origins, combined.clone()),
                 };
                 word_tags.push(tok.sponsors.clone());
                 words.push((tok.word, origin));

@@ -13,6 +13,7 @@
 //! draft is kept ([`DraftVersion`]) for time travel and [`blame`].
 
 pub mod blame;
+pub mod history;
 pub mod projection;
 pub mod text_ops;
 
@@ -216,6 +217,52 @@ pub enum DraftState {
     NotAdopted,
 }
 
+/// Gives each paragraph added in negotiation (named after its proposal while negotiated:
+/// `recognizing.c:citel`) the identity its final label gives it, where no other paragraph
+/// has that identity, so that the adopted text reads as written by hand.
+fn settle_identities(text: &mut Text, base_ids: &[String]) {
+    let defaults = plenary_text::default_provision_ids(text);
+    let mut taken: std::collections::HashSet<String> = text
+        .provisions()
+        .iter()
+        .map(|(_, _, p)| p.id.clone())
+        .collect();
+    fn walk(
+        list: &mut [plenary_text::Provision],
+        defaults: &mut std::slice::Iter<'_, String>,
+        base_ids: &[String],
+        taken: &mut std::collections::HashSet<String>,
+    ) {
+        for p in list {
+            if let Some(d) = defaults.next()
+                && !base_ids.contains(&p.id)
+                && *d != p.id
+                && !taken.contains(d)
+            {
+                taken.remove(&p.id);
+                taken.insert(d.clone());
+                p.id = d.clone();
+            }
+            walk(&mut p.children, defaults, base_ids, taken);
+        }
+    }
+    let mut iter = defaults.iter();
+    for s in &mut text.sections {
+        walk(&mut s.provisions, &mut iter, base_ids, &mut taken);
+    }
+}
+
+/// A paragraph renumbered at adoption.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Renumbered {
+    /// The paragraph's identity.
+    pub provision: String,
+    /// Its label in the draft (`c bis)`).
+    pub from: String,
+    /// Its label in the revision (`d)`).
+    pub to: String,
+}
+
 /// A negotiating text in a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Draft {
@@ -278,6 +325,12 @@ pub struct DraftVersion {
     pub proposals: Vec<String>,
     /// The text.
     pub text: String,
+    /// The chair's step on the text, for a revision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<Operation>,
+    /// The withdrawal, for a proposal withdrawn.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withdrawal: Option<Withdrawal>,
 }
 
 /// The key of a draft version: `<draft>@<seq, 12 digits>` (sorts by seq).
@@ -306,6 +359,10 @@ pub enum Operation {
         alternatives: Vec<AlternativeText>,
         /// The compromise.
         text: String,
+        /// The proposals whose wordings the compromise combines, when it is the
+        /// combination the draft suggested.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        combines: Vec<String>,
     },
     /// A bracket was opened on agreed text.
     BracketOpened {
@@ -398,6 +455,10 @@ pub enum Outcome {
     Adopted {
         /// The revision.
         revision: RevisionId,
+        /// The paragraphs that took their final label: provisional labels of paragraphs
+        /// added in negotiation (`c bis)`) and those after them, renumbered.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        renumbered: Vec<Renumbered>,
     },
     /// Rejected by vote.
     NotAdopted,
@@ -1033,7 +1094,8 @@ fn compile_text(base: &Text, proposals: &[plenary_text::Proposal], has_base: boo
     if proposals.is_empty() {
         return base.clone();
     }
-    let mut text = plenary_text::merge(base, proposals);
+    let stable = plenary_text::Identities::Stable;
+    let mut text = plenary_text::merge_with(base, proposals, stable);
     if has_base {
         let disputed: Vec<String> = text_ops::open_brackets(&text)
             .into_iter()
@@ -1047,7 +1109,7 @@ fn compile_text(base: &Text, proposals: &[plenary_text::Proposal], has_base: boo
                 text: base.clone(),
                 noc: disputed,
             });
-            text = plenary_text::merge(base, &with_base);
+            text = plenary_text::merge_with(base, &with_base, stable);
         }
     }
     text.metadata = base.metadata.clone();
@@ -1065,10 +1127,15 @@ fn mergeable(p: &Proposal) -> Result<plenary_text::Proposal, DomainError> {
     })
 }
 
-/// Takes a withdrawn proposal's contribution out of a draft. Provisions that no step has
-/// touched since compilation get the wording the compilation would have without it
-/// (agreed changes it alone brought are undone, paragraphs it alone added leave);
-/// in provisions negotiated since, its alternatives leave the brackets.
+/// Takes a withdrawn proposal's contribution out of a draft, and returns exactly the
+/// words that it alone brought.
+///
+/// A provision no step has touched since compilation gets the wording the compilation
+/// would have without the proposal: a change or a paragraph it alone brought leaves, a
+/// paragraph it alone suppressed comes back, and what other proposals also brought stays
+/// with them. In provisions negotiated since, the proposal's sponsors leave every
+/// alternative and every paragraph's list of proposers; what the chair has made the
+/// group's text stays.
 fn take_out(
     current: &mut Text,
     withdrawn: &Proposal,
@@ -1090,12 +1157,16 @@ fn take_out(
     };
     let a_text = compile_text(&base_text, &with, base.is_some());
     let b_text = compile_text(&base_text, &without, base.is_some());
+    let labels = withdrawn.labels();
     let same = |x: &plenary_text::Provision, y: &plenary_text::Provision| {
         text_ops::without_bracket_ids(&x.text) == text_ops::without_bracket_ids(&y.text)
             && x.children.len() == y.children.len()
+            && x.label == y.label
+            && x.sponsors == y.sponsors
     };
     let mut left = Vec::new();
-    let ids: Vec<String> = a_text
+    let mut untouched: Vec<String> = Vec::new();
+    let ids: Vec<String> = current
         .provisions()
         .into_iter()
         .map(|(_, _, p)| p.id.clone())
@@ -1104,23 +1175,21 @@ fn take_out(
         let (Some(a), Some(c)) = (a_text.provision(&id), current.provision(&id)) else {
             continue;
         };
-        let b = b_text.provision(&id);
-        if b.is_some_and(|b| same(a, b)) || !same(a, c) {
+        if !same(a, c) {
             continue;
         }
-        left.push(LeftAlternative {
-            bracket: String::new(),
-            provision: Some(id.clone()),
-            sponsors: withdrawn.labels(),
-            text: plenary_text::text_to_notation(&c.text),
-        });
-        match b {
+        untouched.push(id.clone());
+        left.extend(text_ops::words_of(c, &labels));
+        match b_text.provision(&id) {
             Some(b) => {
                 let mut wording = b.text.clone();
+                let (label, sponsors) = (b.label.clone(), b.sponsors.clone());
                 let old = c.text.clone();
                 text_ops::keep_bracket_ids(&mut wording, &old, current);
                 if let Some(target) = text_ops::provision_mut(current, &id) {
                     target.text = wording;
+                    target.label = label;
+                    target.sponsors = sponsors;
                 }
             }
             None => {
@@ -1128,10 +1197,27 @@ fn take_out(
             }
         }
     }
-    left.extend(text_ops::withdraw_sponsors(
-        current,
-        &withdrawn.labels(),
-        base,
+    // What the compilation without the proposal has and the one with it had not comes
+    // in where it stands: a paragraph of the base the proposal alone suppressed (which
+    // the withdrawal records), or another proposal's paragraph that shared a place with
+    // the proposal's.
+    for (_, _, b) in b_text.provisions() {
+        if a_text.provision(&b.id).is_none()
+            && current.provision(&b.id).is_none()
+            && text_ops::restore_provision(current, &b_text, &b.id)
+        {
+            if base.is_some_and(|t| t.provision(&b.id).is_some()) {
+                left.push(LeftAlternative {
+                    bracket: String::new(),
+                    provision: Some(b.id.clone()),
+                    sponsors: labels.clone(),
+                    text: String::new(),
+                });
+            }
+        }
+    }
+    left.extend(text_ops::withdraw_sponsors_except(
+        current, &labels, base, &untouched,
     ));
     Ok(left)
 }
@@ -1153,6 +1239,9 @@ pub enum TextStep {
         bracket: String,
         /// The compromise.
         text: String,
+        /// The proposals whose wordings it combines.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        combines: Vec<String>,
     },
     /// Open a bracket on agreed words, for the delegations that object.
     OpenBracket {
@@ -1233,6 +1322,7 @@ pub(crate) fn revise(
         TextStep::ReplaceBracket {
             bracket,
             text: words,
+            combines,
         } => {
             let b = text_ops::find_bracket(&text, bracket)
                 .cloned()
@@ -1241,11 +1331,36 @@ pub(crate) fn revise(
             if compromise.has_brackets() {
                 return Err(DomainError::invalid("text", "a compromise has no brackets"));
             }
+            for (i, pid) in combines.iter().enumerate() {
+                let field = format!("combines[{i}]");
+                if combines[..i].contains(pid) {
+                    return Err(DomainError::invalid(field, "is listed twice"));
+                }
+                if !draft.proposals.contains(pid) {
+                    return Err(DomainError::invalid(
+                        field,
+                        format!("'{pid}' is not a proposal compiled into {}", draft.id),
+                    ));
+                }
+                let p: Proposal = need(docs, DocKind::Proposal, pid)?;
+                let labels = p.labels();
+                let behind = b
+                    .alternatives
+                    .iter()
+                    .any(|a| a.sponsors.iter().any(|s| labels.contains(s)));
+                if !behind {
+                    return Err(DomainError::invalid(
+                        field,
+                        format!("{} has no alternative in '{bracket}'", p.symbol),
+                    ));
+                }
+            }
             text_ops::replace_bracket(&mut text, bracket, &compromise)?;
             Operation::BracketReplaced {
                 bracket: bracket.clone(),
                 alternatives: b.alternatives.iter().map(alt).collect(),
                 text: plenary_text::text_to_notation(&compromise),
+                combines: combines.clone(),
             }
         }
         TextStep::OpenBracket {
@@ -1710,7 +1825,7 @@ pub(crate) fn adopt(
     negotiating(&draft)?;
     let conference: Conference = need(docs, DocKind::Conference, draft.conference.as_str())?;
     let group: Group = need(docs, DocKind::Group, draft.group.as_str())?;
-    let mut text = parse_text("draft", &draft.text)?;
+    let text = parse_text("draft", &draft.text)?;
     let open = text_ops::open_brackets(&text);
     if !open.is_empty() {
         let ids: Vec<&str> = open.iter().map(|b| b.id.as_str()).collect();
@@ -1820,6 +1935,29 @@ pub(crate) fn adopt(
     } else {
         format!("{city}, {year}")
     };
+    // The adopted text names no proposers, and paragraphs added in negotiation take
+    // their final labels.
+    let mut text = text.unattributed();
+    let base_ids: Vec<String> = match &draft.base {
+        Some(r) => parse_text(
+            "base",
+            &need::<Revision>(docs, DocKind::Revision, r.as_str())?.text,
+        )?
+        .provisions()
+        .iter()
+        .map(|(_, _, p)| p.id.clone())
+        .collect(),
+        None => Vec::new(),
+    };
+    let renumbered: Vec<Renumbered> = plenary_text::renumber(&mut text)
+        .into_iter()
+        .map(|r| Renumbered {
+            provision: r.provision,
+            from: r.from,
+            to: r.to,
+        })
+        .collect();
+    settle_identities(&mut text, &base_ids);
     text.kind = instrument.kind.word().to_owned();
     text.number = instrument.number.clone();
     text.revision = Some(revision_label.clone());
@@ -1846,6 +1984,7 @@ pub(crate) fn adopt(
         tally,
         outcome: Outcome::Adopted {
             revision: revision_id,
+            renumbered,
         },
         occasion: occ,
     }));

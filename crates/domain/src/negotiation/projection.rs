@@ -93,12 +93,20 @@ fn put_draft(docs: &mut DocSet, d: &Draft, seq: i64) {
     docs.put(draft_key(&d.id), Some(d.conference.to_string()), d, seq);
 }
 
+/// What a version records of the step that made it, besides its text.
+#[derive(Default)]
+struct Step {
+    proposals: Vec<String>,
+    operation: Option<super::Operation>,
+    withdrawal: Option<super::Withdrawal>,
+}
+
 fn put_version(
     docs: &mut DocSet,
     draft: &str,
     kind: &str,
     occasion: &Occasion,
-    proposals: Vec<String>,
+    step: Step,
     text: &str,
     seq: i64,
 ) {
@@ -107,8 +115,10 @@ fn put_version(
         seq,
         kind: kind.to_owned(),
         occasion: occasion.clone(),
-        proposals,
+        proposals: step.proposals,
         text: text.to_owned(),
+        operation: step.operation,
+        withdrawal: step.withdrawal,
     };
     docs.put(
         DocKey::new(DocKind::DraftVersion, version_id(draft, seq)),
@@ -165,7 +175,10 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 &draft.id,
                 &kind_of(change),
                 occasion,
-                draft.proposals.clone(),
+                Step {
+                    proposals: draft.proposals.clone(),
+                    ..Step::default()
+                },
                 &draft.text,
                 seq,
             );
@@ -190,7 +203,10 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 draft,
                 &kind_of(change),
                 occasion,
-                Vec::new(),
+                Step {
+                    operation: Some(operation.clone()),
+                    ..Step::default()
+                },
                 text,
                 seq,
             );
@@ -221,7 +237,11 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                         draft,
                         &kind_of(change),
                         occasion,
-                        vec![proposal.clone()],
+                        Step {
+                            proposals: vec![proposal.clone()],
+                            withdrawal: Some(withdrawal.clone()),
+                            ..Step::default()
+                        },
                         t,
                         seq,
                     );
@@ -264,7 +284,7 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 draft,
                 &kind_of(change),
                 occasion,
-                Vec::new(),
+                Step::default(),
                 text,
                 seq,
             );
@@ -275,7 +295,7 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
                 &new.id,
                 &kind_of(change),
                 occasion,
-                Vec::new(),
+                Step::default(),
                 &new.text,
                 seq,
             );
@@ -311,7 +331,7 @@ pub fn apply(docs: &mut DocSet, change: &Change, seq: i64) -> Result<(), DomainE
             });
             match outcome {
                 Outcome::Forwarded { to } => move_to(docs, &mut d, &occasion.group, to, seq)?,
-                Outcome::Adopted { revision } => {
+                Outcome::Adopted { revision, .. } => {
                     d.state = DraftState::Adopted {
                         revision: revision.clone(),
                     };

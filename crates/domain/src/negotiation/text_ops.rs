@@ -136,9 +136,14 @@ pub fn replace_bracket(
                 }
                 // A bracket that resolves to nothing leaves no space before the
                 // punctuation that followed it ("governance [ | … ];" → "governance;").
+                let sticks = match t.0.get(k) {
+                    Some(Inline::Run { text }) => text.starts_with([',', ';', ':', '.', ')']),
+                    Some(Inline::FootnoteRef { .. }) => true,
+                    _ => false,
+                };
                 if replacement.is_empty()
                     && k > 0
-                    && matches!(t.0.get(k), Some(Inline::Run { text }) if text.starts_with([',', ';', ':', '.', ')']))
+                    && sticks
                     && let Some(Inline::Run { text }) = t.0.get_mut(k - 1)
                 {
                     let trimmed = text.trim_end().len();
@@ -167,8 +172,8 @@ pub fn replace_bracket(
 }
 
 /// Puts a bracket around the agreed words `words` of provision `provision`: the words as
-/// they stand become the `NOC` alternative, `alternative` (possibly empty: deletion) the
-/// objecting sponsors' one.
+/// they stand become the alternative of the paragraph's proposers (`NOC` for the base's
+/// words), `alternative` (possibly empty: deletion) the objecting sponsors' one.
 ///
 /// # Errors
 /// When the provision does not exist, or the words are not found exactly once in its
@@ -185,6 +190,13 @@ pub fn open_bracket(
     if words.is_empty() {
         return Err(DomainError::invalid("words", "must not be empty"));
     }
+    // The words as they stand are the base's (NOC), or those of the proposers the
+    // paragraph names.
+    let standing: Vec<String> = inst
+        .provision(provision)
+        .map(|p| p.sponsors.clone())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| vec![NOC.to_owned()]);
     let mut outcome: Option<Result<(), DomainError>> = None;
     each_text_mut(inst, &mut |p, t| {
         if p != Some(provision) || outcome.is_some() {
@@ -218,7 +230,7 @@ pub fn open_bracket(
                     id: id.clone(),
                     alternatives: vec![
                         Alternative {
-                            sponsors: vec![NOC.to_owned()],
+                            sponsors: standing.clone(),
                             text: Text::plain(&words),
                         },
                         Alternative {
@@ -255,16 +267,130 @@ pub fn open_bracket(
     })
 }
 
-/// Withdraws `sponsors`' support from every alternative. An alternative left with no
-/// sponsor leaves the text (and is returned); a bracket left with only the base wording
-/// (`NOC`) goes back to that wording; a bracket left with no alternative disappears, and
-/// so does a provision that was not in `base` and is left without words.
+/// Withdraws `sponsors`' support from every alternative and every paragraph's list of
+/// proposers. An alternative left with no sponsor leaves the text (and is returned); a
+/// bracket left with only the base wording (`NOC`) goes back to that wording; a bracket
+/// left with no alternative disappears, and so does a provision that was not in `base`
+/// and is left without words. A paragraph whose proposers all withdrew keeps its words:
+/// the group has them before it.
 pub fn withdraw_sponsors(
     inst: &mut Instrument,
     sponsors: &[String],
     base: Option<&Instrument>,
 ) -> Vec<LeftAlternative> {
-    withdraw(inst, sponsors, base, None)
+    withdraw_sponsors_except(inst, sponsors, base, &[])
+}
+
+/// Like [`withdraw_sponsors`], leaving the provisions `skip` names alone.
+pub fn withdraw_sponsors_except(
+    inst: &mut Instrument,
+    sponsors: &[String],
+    base: Option<&Instrument>,
+    skip: &[String],
+) -> Vec<LeftAlternative> {
+    fn marks(list: &mut [Provision], sponsors: &[String], skip: &[String]) {
+        for p in list {
+            if !skip.contains(&p.id) {
+                p.sponsors.retain(|s| !sponsors.contains(s));
+            }
+            marks(&mut p.children, sponsors, skip);
+        }
+    }
+    for s in &mut inst.sections {
+        marks(&mut s.provisions, sponsors, skip);
+    }
+    withdraw(inst, sponsors, base, None, skip)
+}
+
+/// The words of provision `p` that `sponsors` alone brought: each alternative only they
+/// stand behind, or the whole wording of a paragraph only they proposed.
+pub fn words_of(p: &Provision, sponsors: &[String]) -> Vec<LeftAlternative> {
+    let alone = |list: &[String]| !list.is_empty() && list.iter().all(|s| sponsors.contains(s));
+    let mut out = Vec::new();
+    if alone(&p.sponsors) {
+        out.push(LeftAlternative {
+            bracket: String::new(),
+            provision: Some(p.id.clone()),
+            sponsors: p.sponsors.clone(),
+            text: plenary_text::text_to_notation(&p.text),
+        });
+        return out;
+    }
+    fn walk(
+        t: &Text,
+        p: &Provision,
+        alone: &dyn Fn(&[String]) -> bool,
+        out: &mut Vec<LeftAlternative>,
+    ) {
+        for i in &t.0 {
+            if let Inline::Bracket(b) = i {
+                for a in &b.alternatives {
+                    if alone(&a.sponsors) {
+                        out.push(LeftAlternative {
+                            bracket: b.id.clone(),
+                            provision: Some(p.id.clone()),
+                            sponsors: a.sponsors.clone(),
+                            text: plenary_text::text_to_notation(&a.text),
+                        });
+                    } else {
+                        walk(&a.text, p, alone, out);
+                    }
+                }
+            }
+        }
+    }
+    walk(&p.text, p, &alone, &mut out);
+    out
+}
+
+/// Puts provision `id` of `from` back into `inst` where it stands in `from`: under the
+/// same parent (or in the section of the same heading), after the siblings before it.
+/// Returns whether it was put back.
+pub fn restore_provision(inst: &mut Instrument, from: &Instrument, id: &str) -> bool {
+    fn locate<'a>(
+        list: &'a [Provision],
+        id: &str,
+        parent: Option<&'a str>,
+    ) -> Option<(Option<&'a str>, Vec<&'a str>, &'a Provision)> {
+        for (k, p) in list.iter().enumerate() {
+            if p.id == id {
+                return Some((parent, list[..k].iter().map(|x| x.id.as_str()).collect(), p));
+            }
+            if let Some(found) = locate(&p.children, id, Some(&p.id)) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    fn insert(list: &mut Vec<Provision>, earlier: &[&str], p: &Provision) {
+        let at = list
+            .iter()
+            .rposition(|x| earlier.contains(&x.id.as_str()))
+            .map_or(0, |k| k + 1);
+        list.insert(at, p.clone());
+    }
+    for s in &from.sections {
+        let Some((parent, earlier, p)) = locate(&s.provisions, id, None) else {
+            continue;
+        };
+        match parent {
+            Some(pid) => {
+                let Some(target) = provision_mut(inst, pid) else {
+                    return false;
+                };
+                insert(&mut target.children, &earlier, p);
+            }
+            None => match inst.sections.iter_mut().find(|x| x.heading == s.heading) {
+                Some(target) => insert(&mut target.provisions, &earlier, p),
+                None => inst.sections.push(plenary_text::Section {
+                    heading: s.heading.clone(),
+                    provisions: vec![p.clone()],
+                }),
+            },
+        }
+        return true;
+    }
+    false
 }
 
 /// Like [`withdraw_sponsors`], from one alternative only (`bracket`, index from 0).
@@ -274,7 +400,7 @@ pub fn withdraw_from_alternative(
     bracket: &str,
     alternative: usize,
 ) -> Vec<LeftAlternative> {
-    withdraw(inst, sponsors, None, Some((bracket, alternative)))
+    withdraw(inst, sponsors, None, Some((bracket, alternative)), &[])
 }
 
 fn withdraw(
@@ -282,6 +408,7 @@ fn withdraw(
     sponsors: &[String],
     base: Option<&Instrument>,
     only: Option<(&str, usize)>,
+    skip: &[String],
 ) -> Vec<LeftAlternative> {
     fn in_text(
         t: &mut Text,
@@ -348,7 +475,11 @@ fn withdraw(
         *t = normalize(t);
     }
     let mut left = Vec::new();
-    each_text_mut(inst, &mut |p, t| in_text(t, p, sponsors, only, &mut left));
+    each_text_mut(inst, &mut |p, t| {
+        if !p.is_some_and(|p| skip.iter().any(|x| x == p)) {
+            in_text(t, p, sponsors, only, &mut left);
+        }
+    });
     if !left.is_empty() {
         let in_base = |id: &str| base.is_some_and(|b| b.provision(id).is_some());
         fn prune(list: &mut Vec<Provision>, in_base: &dyn Fn(&str) -> bool) {

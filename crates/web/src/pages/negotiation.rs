@@ -570,7 +570,7 @@ fn decision_view(d: &DecisionRecord, groups: &[Group]) -> DecisionView {
     };
     let what = match &d.outcome {
         Outcome::Forwarded { to } => format!("forwarded to {}", group_name(groups, to)),
-        Outcome::Adopted { revision } => format!("adopted as {revision}"),
+        Outcome::Adopted { revision, .. } => format!("adopted as {revision}"),
         Outcome::NotAdopted => "not carried: the draft is not adopted".to_owned(),
     };
     let ballots = match &d.decision {
