@@ -167,7 +167,7 @@ async fn a_draft_page_draws_brackets_with_sponsors_and_filters_to_open_ones() {
         "agreed text is shown"
     );
     let (_, open) = site.get("/drafts/pp-14.dt-res-130?open=1", None).await;
-    assert!(open.contains("id=\"p-recalling.b\"") && open.contains("id=\"p-resolves.2\""));
+    assert!(open.contains("id=\"p-recalling.b:cept\"") && open.contains("id=\"p-resolves.2\""));
     assert!(
         !open.contains("id=\"p-considering.a\""),
         "agreed paragraphs are left out"

@@ -1219,6 +1219,25 @@ fn take_out(
     left.extend(text_ops::withdraw_sponsors_except(
         current, &labels, base, &untouched,
     ));
+    // Sections stand as the compilation without the proposal has them: one left without
+    // paragraphs stays only where that compilation keeps it.
+    for (k, sec) in b_text.sections.iter().enumerate() {
+        if sec.provisions.is_empty() && !current.sections.iter().any(|x| x.heading == sec.heading) {
+            let at = k
+                .checked_sub(1)
+                .and_then(|prev| {
+                    current
+                        .sections
+                        .iter()
+                        .position(|x| x.heading == b_text.sections[prev].heading)
+                })
+                .map_or(0, |p| p + 1);
+            current.sections.insert(at, sec.clone());
+        }
+    }
+    current.sections.retain(|s| {
+        !s.provisions.is_empty() || b_text.sections.iter().any(|x| x.heading == s.heading)
+    });
     Ok(left)
 }
 
@@ -2054,4 +2073,182 @@ pub(crate) fn close_follow_up(
             outcome: outcome.to_owned(),
         },
     })])
+}
+
+#[cfg(test)]
+mod withdrawal_laws {
+    //! Withdrawing a proposal from a draft no step has touched gives exactly the
+    //! compilation of the others, and the record names only the proposal's own words.
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    const BASE: &str = "Resolution 7\nThe title\n\nThe Conference,\n\n## considering\na) that the Union promotes cooperation among its members;\nb) that the Internet is a key resource;\nc) that privacy matters online;\n\n## resolves\n1 to continue to play an active role;\n2 to report to the Council every year;\n";
+    const WORDS: &[&str] = &[
+        "open", "secure", "all", "Member", "States", "data", "strongly", "[^1]",
+    ];
+    const SPONSORS: &[&str] = &["arb", "usa", "rcc"];
+
+    #[derive(Debug, Clone)]
+    enum Edit {
+        Reword(usize, usize, Vec<usize>),
+        Add(usize, Vec<usize>),
+        Delete(usize),
+    }
+
+    fn edits() -> impl Strategy<Value = Vec<Edit>> {
+        let words = prop::collection::vec(0..WORDS.len(), 0..3);
+        let edit = prop_oneof![
+            3 => (0..5usize, 0..8usize, words.clone()).prop_map(|(p, at, w)| Edit::Reword(p, at, w)),
+            1 => (0..5usize, prop::collection::vec(0..WORDS.len(), 1..4)).prop_map(|(p, w)| Edit::Add(p, w)),
+            1 => (0..5usize).prop_map(Edit::Delete),
+        ];
+        prop::collection::vec(edit, 0..4)
+    }
+
+    /// The base as one proposal would amend it, in the notation.
+    fn amended(edits: &[Edit]) -> String {
+        let mut lines: Vec<String> = BASE.lines().map(str::to_owned).collect();
+        let provision_lines: Vec<usize> = (0..lines.len())
+            .filter(|&k| lines[k].starts_with(['a', 'b', 'c', '1', '2']) && lines[k].contains(' '))
+            .collect();
+        let mut deleted = Vec::new();
+        let mut added: Vec<(usize, String)> = Vec::new();
+        for e in edits {
+            match e {
+                Edit::Reword(p, at, w) => {
+                    let k = provision_lines[*p];
+                    let mut ws: Vec<String> = lines[k].split(' ').map(str::to_owned).collect();
+                    let at = 1 + at % (ws.len() - 1);
+                    ws.splice(
+                        at..=at.min(ws.len() - 1),
+                        w.iter().map(|i| WORDS[*i].to_owned()),
+                    );
+                    if ws.len() > 1 {
+                        lines[k] = ws.join(" ");
+                    }
+                }
+                Edit::Add(p, w) => {
+                    let label = if *p < 3 { "d)" } else { "3" };
+                    let words: Vec<&str> = w.iter().map(|i| WORDS[*i]).collect();
+                    added.push((
+                        provision_lines[*p],
+                        format!("{label} that {};", words.join(" ")),
+                    ));
+                }
+                Edit::Delete(p) => deleted.push(provision_lines[*p]),
+            }
+        }
+        let mut out = Vec::new();
+        for (k, line) in lines.iter().enumerate() {
+            if !deleted.contains(&k) {
+                out.push(line.clone());
+            }
+            for (_, a) in added.iter().filter(|(at, _)| *at == k) {
+                out.push(a.clone());
+            }
+        }
+        let mut text = out.join("\n");
+        text.push_str("\n\n[^1]: A note.\n");
+        text
+    }
+
+    fn proposal(k: usize, text: String) -> Proposal {
+        Proposal {
+            id: format!("p{k}"),
+            symbol: format!("PP/{k}"),
+            conference: ConferenceId::new("c").unwrap(),
+            group: GroupId::new("c.g").unwrap(),
+            instrument: None,
+            base: None,
+            title: "t".into(),
+            sponsors: vec![MemberId::new(SPONSORS[k]).unwrap()],
+            text,
+            noc: Vec::new(),
+            amendments: Vec::new(),
+            submitted_by: "x".into(),
+            status: ProposalStatus::Submitted,
+        }
+    }
+
+    /// The text with its brackets numbered in reading order, to compare wordings.
+    fn canonical(mut t: Text) -> String {
+        fn walk(t: &mut plenary_text::Text, n: &mut usize) {
+            for i in &mut t.0 {
+                if let plenary_text::Inline::Bracket(b) = i {
+                    *n += 1;
+                    b.id = plenary_text::default_bracket_id(*n);
+                    for a in &mut b.alternatives {
+                        walk(&mut a.text, n);
+                    }
+                }
+            }
+        }
+        fn provisions(list: &mut [plenary_text::Provision], n: &mut usize) {
+            for p in list {
+                walk(&mut p.text, n);
+                provisions(&mut p.children, n);
+            }
+        }
+        let mut n = 0;
+        walk(&mut t.opening, &mut n);
+        for s in &mut t.sections {
+            provisions(&mut s.provisions, &mut n);
+        }
+        print(&t)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+        #[test]
+        fn withdrawing_a_proposal_gives_the_compilation_of_the_others_and_records_only_its_words(
+            e0 in edits(), e1 in edits(), e2 in edits(), which in 0..3usize
+        ) {
+            let base = plenary_text::parse(&format!("{BASE}\n[^1]: A note.\n")).unwrap();
+            let all: Vec<Proposal> = [e0, e1, e2]
+                .iter()
+                .enumerate()
+                .map(|(k, e)| proposal(k, amended(e)))
+                .collect();
+            let merged: Vec<plenary_text::Proposal> = all.iter().map(|p| mergeable(p).unwrap()).collect();
+            let mut draft = compile_text(&base, &merged, true);
+            let withdrawn = &all[which];
+            let left = take_out(&mut draft, withdrawn, &all, Some(&base)).unwrap();
+            let others: Vec<plenary_text::Proposal> = merged
+                .iter()
+                .enumerate()
+                .filter(|(k, _)| *k != which)
+                .map(|(_, p)| p.clone())
+                .collect();
+            let expected = compile_text(&base, &others, true);
+            prop_assert_eq!(canonical(draft.clone()), canonical(expected.clone()));
+            let own = withdrawn.text.clone();
+            for l in &left {
+                prop_assert_eq!(&l.sponsors, &withdrawn.labels());
+                prop_assert!(own.contains(&l.text), "{:?} is {}'s own: {}", l, withdrawn.symbol, own);
+                // What stays is not what left: no alternative or paragraph of the others'
+                // compilation there has the words.
+                if let Some(p) = l.provision.as_deref().and_then(|id| expected.provision(id))
+                    && !l.text.is_empty()
+                {
+                    let kept = plenary_text::text_to_notation(&p.text);
+                    let readings: Vec<String> = p
+                        .text
+                        .0
+                        .iter()
+                        .filter_map(|i| match i {
+                            plenary_text::Inline::Bracket(b) => Some(b),
+                            _ => None,
+                        })
+                        .flat_map(|b| b.alternatives.iter())
+                        .map(|a| text_ops::words_of(p, &a.sponsors))
+                        .filter_map(|w| w.into_iter().next().map(|w| w.text))
+                        .collect();
+                    prop_assert!(kept != l.text && !readings.contains(&l.text), "{:?} stays in {}", l, kept);
+                }
+            }
+        }
+    }
 }

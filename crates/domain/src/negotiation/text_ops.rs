@@ -302,45 +302,58 @@ pub fn withdraw_sponsors_except(
     withdraw(inst, sponsors, base, None, skip)
 }
 
-/// The words of provision `p` that `sponsors` alone brought: each alternative only they
-/// stand behind, or the whole wording of a paragraph only they proposed.
+/// The words of provision `p` that `sponsors` alone brought, as one entry: the whole
+/// paragraph when only they proposed it, or, when an alternative of its brackets is
+/// theirs alone, the paragraph as they worded it (their alternative chosen in each
+/// bracket, the base wording where they kept it), so that the record reads as a sentence
+/// of theirs.
 pub fn words_of(p: &Provision, sponsors: &[String]) -> Vec<LeftAlternative> {
     let alone = |list: &[String]| !list.is_empty() && list.iter().all(|s| sponsors.contains(s));
-    let mut out = Vec::new();
     if alone(&p.sponsors) {
-        out.push(LeftAlternative {
+        return vec![LeftAlternative {
             bracket: String::new(),
             provision: Some(p.id.clone()),
             sponsors: p.sponsors.clone(),
             text: plenary_text::text_to_notation(&p.text),
-        });
-        return out;
+        }];
     }
-    fn walk(
-        t: &Text,
-        p: &Provision,
-        alone: &dyn Fn(&[String]) -> bool,
-        out: &mut Vec<LeftAlternative>,
-    ) {
-        for i in &t.0 {
-            if let Inline::Bracket(b) = i {
-                for a in &b.alternatives {
-                    if alone(&a.sponsors) {
-                        out.push(LeftAlternative {
-                            bracket: b.id.clone(),
-                            provision: Some(p.id.clone()),
-                            sponsors: a.sponsors.clone(),
-                            text: plenary_text::text_to_notation(&a.text),
-                        });
-                    } else {
-                        walk(&a.text, p, alone, out);
-                    }
+    let mut first: Option<String> = None;
+    let mut worded = Text::default();
+    for i in &p.text.0 {
+        match i {
+            Inline::Bracket(b) => {
+                let theirs = b.alternatives.iter().find(|a| alone(&a.sponsors));
+                if theirs.is_some() && first.is_none() {
+                    first = Some(b.id.clone());
+                }
+                let chosen = theirs
+                    .or_else(|| {
+                        b.alternatives
+                            .iter()
+                            .find(|a| a.sponsors.iter().any(|s| sponsors.contains(s)))
+                    })
+                    .or_else(|| {
+                        b.alternatives
+                            .iter()
+                            .find(|a| a.sponsors.iter().any(|s| s == NOC))
+                    })
+                    .or_else(|| b.alternatives.first());
+                if let Some(a) = chosen {
+                    worded = Text::concat([&worded, &a.text]);
                 }
             }
+            other => worded.push(other.clone()),
         }
     }
-    walk(&p.text, p, &alone, &mut out);
-    out
+    match first {
+        Some(bracket) => vec![LeftAlternative {
+            bracket,
+            provision: Some(p.id.clone()),
+            sponsors: sponsors.to_vec(),
+            text: plenary_text::text_to_notation(&normalize(&worded)),
+        }],
+        None => Vec::new(),
+    }
 }
 
 /// Puts provision `id` of `from` back into `inst` where it stands in `from`: under the
@@ -369,7 +382,7 @@ pub fn restore_provision(inst: &mut Instrument, from: &Instrument, id: &str) -> 
             .map_or(0, |k| k + 1);
         list.insert(at, p.clone());
     }
-    for s in &from.sections {
+    for (k, s) in from.sections.iter().enumerate() {
         let Some((parent, earlier, p)) = locate(&s.provisions, id, None) else {
             continue;
         };
@@ -382,10 +395,21 @@ pub fn restore_provision(inst: &mut Instrument, from: &Instrument, id: &str) -> 
             }
             None => match inst.sections.iter_mut().find(|x| x.heading == s.heading) {
                 Some(target) => insert(&mut target.provisions, &earlier, p),
-                None => inst.sections.push(plenary_text::Section {
-                    heading: s.heading.clone(),
-                    provisions: vec![p.clone()],
-                }),
+                None => {
+                    // After the nearest section before it in `from` that `inst` has.
+                    let at = from.sections[..k]
+                        .iter()
+                        .rev()
+                        .find_map(|b| inst.sections.iter().position(|x| x.heading == b.heading))
+                        .map_or(0, |p| p + 1);
+                    inst.sections.insert(
+                        at,
+                        plenary_text::Section {
+                            heading: s.heading.clone(),
+                            provisions: vec![p.clone()],
+                        },
+                    );
+                }
             },
         }
         return true;

@@ -37,8 +37,69 @@ pub(crate) struct BracketView {
 
 pub(crate) struct AlternativeView {
     pub sponsors: String,
-    pub text: String,
+    pub parts: Vec<ReadingPart>,
     pub deletion: bool,
+}
+
+/// A piece of words as a reader reads them: plain words, or a footnote reference (shown
+/// as a footnote mark, never as notation). Brackets nested in an alternative read
+/// `[one / other]`.
+pub(crate) struct ReadingPart {
+    pub text: String,
+    pub footnote: Option<String>,
+}
+
+/// Words for reading: runs as they are, footnote references as marks, nested brackets as
+/// `[one / other]`.
+pub(crate) fn reading(text: &Text) -> Vec<ReadingPart> {
+    fn walk(text: &Text, out: &mut Vec<ReadingPart>) {
+        for inline in &text.0 {
+            match inline {
+                Inline::Run { text } => out.push(ReadingPart {
+                    text: text.clone(),
+                    footnote: None,
+                }),
+                Inline::FootnoteRef { label } => out.push(ReadingPart {
+                    text: String::new(),
+                    footnote: Some(label.clone()),
+                }),
+                Inline::Bracket(b) => {
+                    out.push(ReadingPart {
+                        text: "[".into(),
+                        footnote: None,
+                    });
+                    for (k, a) in b.alternatives.iter().enumerate() {
+                        if k > 0 {
+                            out.push(ReadingPart {
+                                text: " / ".into(),
+                                footnote: None,
+                            });
+                        }
+                        walk(&a.text, out);
+                    }
+                    out.push(ReadingPart {
+                        text: "]".into(),
+                        footnote: None,
+                    });
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(text, &mut out);
+    out
+}
+
+/// Inline notation (an alternative's or a compromise's wording, as the record keeps it)
+/// for reading; text that does not parse is shown as it is.
+pub(crate) fn reading_of(notation: &str) -> Vec<ReadingPart> {
+    match plenary_domain::negotiation::text_ops::parse_inline("text", notation) {
+        Ok(t) => reading(&t),
+        Err(_) => vec![ReadingPart {
+            text: notation.to_owned(),
+            footnote: None,
+        }],
+    }
 }
 
 pub(crate) struct ProvisionView {
@@ -47,6 +108,8 @@ pub(crate) struct ProvisionView {
     pub depth: usize,
     pub pieces: Vec<Piece>,
     pub has_brackets: bool,
+    /// Who proposed the paragraph's wording, in a negotiating text ("BRA, USA").
+    pub proposers: Option<String>,
     /// Where the paragraph and its words came from, when asked for.
     pub provenance: Option<String>,
 }
@@ -90,7 +153,7 @@ fn pieces(text: &Text) -> Vec<Piece> {
                         .map(|a| AlternativeView {
                             sponsors: a.sponsors.join(", "),
                             deletion: a.text.is_empty(),
-                            text: a.text.to_plain(),
+                            parts: reading(&a.text),
                         })
                         .collect(),
                 }),
@@ -126,6 +189,7 @@ pub(crate) fn text_view(inst: &plenary_text::Instrument, open_only: bool) -> Tex
                 depth: depth.min(4),
                 pieces: pieces(&p.text),
                 has_brackets,
+                proposers: (!p.sponsors.is_empty()).then(|| p.sponsors.join(", ")),
                 provenance: None,
             });
         }

@@ -22,6 +22,7 @@ mod forms;
 mod instruments;
 mod negotiation;
 mod publish;
+mod record;
 mod site;
 
 use askama::Template;

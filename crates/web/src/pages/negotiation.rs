@@ -24,14 +24,15 @@ use plenary_domain::model::{
 };
 use plenary_domain::negotiation::{
     Ballot, Decision, DecisionRecord, Draft, DraftState, DraftVersion, FollowUp, Outcome, Proposal,
-    ProposalInput, ProposalStatus, Reading, Report, Withdrawal,
+    ProposalInput, ProposalStatus, Reading, Report,
 };
 use plenary_domain::rights::CredentialsStatus;
 use serde::Deserialize;
 
 use super::conference_of;
 use super::forms::check_csrf;
-use super::instruments::{TextView, text_view};
+use super::instruments::{ReadingPart, TextView, reading, text_view};
+use super::record::{BracketView, WithdrawalView, bracket_views, texts_of, withdrawal_views};
 use super::{
     Chrome, FieldError, OrPage, Page, error_for, error_page, not_found, page, parse_sponsors,
     refusal, render, to_created, visitor,
@@ -49,6 +50,7 @@ pub(super) fn routes() -> Router<WebState> {
         .route("/conferences/{id}/drafts", get(drafts))
         .route("/drafts/{id}", get(draft))
         .route("/drafts/{id}/resolve", post(resolve_bracket))
+        .route("/drafts/{id}/compromise", post(adopt_compromise))
         .route("/drafts/{id}/adopt", post(adopt_draft))
         .route("/drafts/{id}/vote", post(vote_on_draft))
         .route("/reports/{id}", get(report))
@@ -597,7 +599,7 @@ fn decision_view(d: &DecisionRecord, groups: &[Group]) -> DecisionView {
 struct BracketChoice {
     id: String,
     label: String,
-    alternatives: Vec<(String, String)>,
+    alternatives: Vec<(String, Vec<ReadingPart>)>,
 }
 
 #[derive(Template)]
@@ -621,7 +623,9 @@ struct DraftPage {
     /// Every version of the draft, newest first.
     versions: Vec<DraftVersion>,
     proposals: Vec<Proposal>,
-    withdrawals: Vec<Withdrawal>,
+    withdrawals: Vec<WithdrawalView>,
+    /// Each bracket the draft has had, with its history.
+    brackets: Vec<BracketView>,
     alternatives: usize,
     /// Chair's work: the brackets to resolve (empty when the visitor does not chair).
     choices: Vec<BracketChoice>,
@@ -784,8 +788,11 @@ async fn draft_page(
             .map_or_else(|| b.to_string(), |r| r.citation.clone())
     });
     let mut versions = s.app.draft_versions(&who, id).await.or_page("draft")?;
+    let texts = texts_of(&versions);
+    let withdrawals = withdrawal_views(&draft.withdrawals, &texts, &groups);
+    let histories = s.app.bracket_histories(&who, id).await.or_page("draft")?;
+    let brackets = bracket_views(&histories, &texts, &proposals, &groups);
     versions.reverse();
-    let withdrawals = draft.withdrawals.clone();
     let voters = if may_act {
         voters(s, &who, &draft).await?
     } else {
@@ -819,6 +826,7 @@ async fn draft_page(
         versions,
         proposals,
         withdrawals,
+        brackets,
         alternatives,
         choices,
         errors,
@@ -870,15 +878,7 @@ fn bracket_choices(inst: &plenary_text::Instrument) -> Vec<BracketChoice> {
                     alternatives: b
                         .alternatives
                         .iter()
-                        .map(|a| {
-                            let text = a.text.to_plain();
-                            let text = if text.is_empty() {
-                                "(delete the words)".to_owned()
-                            } else {
-                                text
-                            };
-                            (a.sponsors.join(", "), text)
-                        })
+                        .map(|a| (a.sponsors.join(", "), reading(&a.text)))
                         .collect(),
                 });
             }
@@ -924,6 +924,51 @@ async fn resolve_bracket(
                 draft: id.clone(),
                 bracket: form.bracket.clone(),
                 alternative,
+                meeting: meeting_of(&form.meeting),
+            };
+            act(&s, v, &id, command, "resolve").await
+        }
+        .await,
+    )
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct CompromiseForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    bracket: String,
+    #[serde(default)]
+    text: String,
+    /// The proposals it combines, comma-separated.
+    #[serde(default)]
+    combines: String,
+    #[serde(default)]
+    meeting: String,
+}
+
+/// The chair adopts a suggested combination as the compromise for a bracket.
+async fn adopt_compromise(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): Form<CompromiseForm>,
+) -> Response {
+    page(
+        async {
+            let v = visitor(&s, &headers).await?;
+            check_csrf(&v.chrome, &form.csrf)?;
+            let command = Command::ReplaceBracket {
+                draft: id.clone(),
+                bracket: form.bracket.clone(),
+                text: form.text.clone(),
+                combines: form
+                    .combines
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 meeting: meeting_of(&form.meeting),
             };
             act(&s, v, &id, command, "resolve").await
@@ -1075,6 +1120,7 @@ struct ReportPage {
     group: String,
     to: String,
     drafts: Vec<ReportedView>,
+    withdrawals: Vec<WithdrawalView>,
 }
 
 async fn report(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<String>) -> Response {
@@ -1098,7 +1144,20 @@ async fn report(State(s): State<WebState>, headers: HeaderMap, Path(id): Path<St
                     text: parsed_text(&d.text, "report", false)?,
                 });
             }
+            let mut texts = Vec::new();
+            let mut seen: Vec<&str> = Vec::new();
+            for w in &report.withdrawals {
+                if let Some(d) = w.draft.as_deref()
+                    && !seen.contains(&d)
+                {
+                    seen.push(d);
+                    let versions = s.app.draft_versions(&v.actor, d).await.or_page("report")?;
+                    texts.extend(texts_of(&versions));
+                }
+            }
+            let withdrawals = withdrawal_views(&report.withdrawals, &texts, &groups);
             Ok(render(&ReportPage {
+                withdrawals,
                 group: group_name(&groups, &report.group),
                 to: group_name(&groups, &report.to),
                 chrome: v.chrome,
