@@ -970,3 +970,255 @@ async fn a_new_resolution_is_split_moved_read_twice_and_adopted_with_the_next_fr
         .await;
     assert!(e.to_string().contains("closed already"), "{e}");
 }
+
+/// A proposal on `instrument` by `sponsor`, as a delegate of that member submits it.
+async fn propose_on(s: &Story, instrument: &str, sponsor: &str, text: &str) -> String {
+    let mut input = proposal(sponsor, text);
+    input.instrument = Some(InstrumentId::new(instrument).unwrap());
+    s.run(&delegate(sponsor), Command::SubmitProposal(input))
+        .await
+        .unwrap();
+    s.app
+        .proposals(&Actor::anonymous(), CONF)
+        .await
+        .unwrap()
+        .into_iter()
+        .rev()
+        .find(|p| p.sponsors == [MemberId::new(sponsor).unwrap()])
+        .unwrap()
+        .id
+}
+
+async fn compile(s: &Story, id: &str, instrument: &str, proposals: Vec<String>) -> Draft {
+    s.run(
+        &chair(ADHOC),
+        Command::CompileDraft(Compilation {
+            id: id.into(),
+            conference: CONF.parse_id(),
+            group: GroupId::new(ADHOC).unwrap(),
+            instrument: Some(InstrumentId::new(instrument).unwrap()),
+            proposals,
+            meeting: None,
+        }),
+    )
+    .await
+    .unwrap();
+    s.app.draft(&Actor::anonymous(), id).await.unwrap().unwrap()
+}
+
+/// The second case: Brazil and the United States each add a paragraph after
+/// considering d) of Resolution 175.
+#[tokio::test]
+async fn two_additions_at_one_place_are_e_and_e_bis_each_with_its_sponsor() {
+    let s = Story::new().await;
+    let base = demo::RES175_BUSAN;
+    let d = base
+        .lines()
+        .find(|l| l.starts_with("d) "))
+        .expect("Resolution 175 has considering d)");
+    let with = |words: &str| base.replacen(d, &format!("{d}\ne) {words}"), 1);
+    let bra = propose_on(
+        &s,
+        "itu.res-175",
+        "bra",
+        &with("that captions and sign language should accompany every webcast of the Union;"),
+    )
+    .await;
+    let usa = propose_on(
+        &s,
+        "itu.res-175",
+        "usa",
+        &with("that accessible procurement lowers the price of assistive technologies;"),
+    )
+    .await;
+    let draft = compile(&s, "pp-14.dt-res-175", "itu.res-175", vec![usa, bra]).await;
+    let text = plenary_text::parse(&draft.text).unwrap();
+    let considering = &text.sections[0].provisions;
+    let added: Vec<(&str, &[String], bool)> = considering
+        .iter()
+        .skip(4)
+        .map(|p| {
+            (
+                p.label.as_str(),
+                p.sponsors.as_slice(),
+                p.text.has_brackets(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        added,
+        [
+            ("e)", &["BRA".to_owned()][..], false),
+            ("e bis)", &["USA".to_owned()][..], false),
+        ],
+        "{}",
+        draft.text
+    );
+    assert!(considering[4].text.to_plain().contains("captions"));
+    assert_eq!(considering[4].id, "considering.e:bra");
+    assert_eq!(considering[5].id, "considering.e:usa");
+}
+
+/// The third case: the Arab States (ASMG) and the United States reword the same
+/// paragraph in different words; the Arab States also add a paragraph nobody contests.
+#[tokio::test]
+async fn two_rewordings_of_one_paragraph_are_one_bracket_of_sentences_their_sponsors_wrote() {
+    let s = Story::new().await;
+    let base = "Resolution 901\nThe private sector and the Internet\nsource: illustrative, written for this test\n\nThe Plenipotentiary Conference of the International Telecommunication Union (Busan, 2014),\n\n## recognizing\na) that the private sector plays a very important role in the expansion of the Internet;\n\n## resolves\n1 to encourage investment in broadband;\n2 to report to the Council;\n";
+    let instrument = InstrumentId::new("itu.res-901").unwrap();
+    let parsed = plenary_text::parse(base).unwrap();
+    s.app
+        .execute_all(
+            &Actor::system(),
+            &[
+                Command::RegisterInstrument(plenary_domain::model::Instrument {
+                    id: instrument.clone(),
+                    body: plenary_domain::model::BodyId::new("itu").unwrap(),
+                    kind: plenary_domain::model::InstrumentKind::Resolution,
+                    number: "901".into(),
+                    title: parsed.title.clone(),
+                    revisions: Vec::new(),
+                }),
+                Command::RecordRevision(plenary_domain::model::Revision {
+                    id: plenary_domain::model::RevisionId::new("itu.res-901.guadalajara-2010")
+                        .unwrap(),
+                    instrument: instrument.clone(),
+                    citation: "Resolution 901".into(),
+                    title: parsed.title.clone(),
+                    previous: None,
+                    adopted_on: None,
+                    text: base.into(),
+                    draft: None,
+                    record: None,
+                }),
+            ],
+        )
+        .await
+        .unwrap();
+    let asmg_sentence = "that the public sector, in addition to the private sector, continues to play a very important role in the expansion of the Internet;";
+    let usa_sentence =
+        "that the private sector plays a leading role in the expansion of the Internet;";
+    let asmg_text = base
+        .replace(
+            "that the private sector plays a very important role in the expansion of the Internet;",
+            asmg_sentence,
+        )
+        .replace(
+            "2 to report to the Council;\n",
+            "2 to report to the Council;\n3 to invite the public sector to extend networks to rural areas;\n",
+        );
+    let usa_text = base.replace(
+        "that the private sector plays a very important role in the expansion of the Internet;",
+        usa_sentence,
+    );
+    let asmg = propose_on(&s, "itu.res-901", "asmg", &asmg_text).await;
+    let usa = propose_on(&s, "itu.res-901", "usa", &usa_text).await;
+    let draft = compile(
+        &s,
+        "pp-14.dt-res-901",
+        "itu.res-901",
+        vec![asmg.clone(), usa.clone()],
+    )
+    .await;
+    let text = plenary_text::parse(&draft.text).unwrap();
+    let open = open_brackets(&text);
+    assert_eq!(open.len(), 1, "one bracket: {}", draft.text);
+    assert_eq!(open[0].provision.as_deref(), Some("recognizing.a"));
+    // Choosing each sponsor's alternative gives exactly the sentence it wrote; NOC the base.
+    for (sponsor, sentence) in [
+        ("ASMG", asmg_sentence),
+        ("USA", usa_sentence),
+        (
+            "NOC",
+            "that the private sector plays a very important role in the expansion of the Internet;",
+        ),
+    ] {
+        let mut chosen = text.clone();
+        let alt = plenary_domain::negotiation::text_ops::find_bracket(&text, &open[0].id)
+            .unwrap()
+            .alternatives
+            .iter()
+            .find(|a| a.sponsors == [sponsor])
+            .unwrap()
+            .text
+            .clone();
+        plenary_domain::negotiation::text_ops::replace_bracket(&mut chosen, &open[0].id, &alt)
+            .unwrap();
+        assert_eq!(
+            chosen.provision("recognizing.a").unwrap().text.to_plain(),
+            sentence
+        );
+    }
+    // The Arab States' new paragraph is agreed, and names them.
+    let r3 = text.provision("resolves.3:asmg").unwrap();
+    assert_eq!(
+        (r3.label.as_str(), r3.sponsors.as_slice()),
+        ("3", &["ASMG".to_owned()][..])
+    );
+    assert!(!r3.text.has_brackets());
+    // The combination of both changes is offered to the chair as a suggestion, not applied.
+    let history = s
+        .app
+        .bracket_histories(&Actor::anonymous(), "pp-14.dt-res-901")
+        .await
+        .unwrap();
+    let combined = "that the public sector, in addition to the private sector, continues to play a leading role in the expansion of the Internet;";
+    let suggestion = history[0].suggestion.clone().expect("a suggestion");
+    assert!(
+        combined.contains(&suggestion.text) && !draft.text.contains("continues to play a leading"),
+        "{suggestion:?}"
+    );
+    // The chair adopts it as a compromise: the record names both proposals.
+    s.run(
+        &chair(ADHOC),
+        Command::ReplaceBracket {
+            draft: "pp-14.dt-res-901".into(),
+            bracket: open[0].id.clone(),
+            text: suggestion.text.clone(),
+            combines: vec![asmg.clone(), usa.clone()],
+            meeting: None,
+        },
+    )
+    .await
+    .unwrap();
+    let after = s
+        .app
+        .draft(&Actor::anonymous(), "pp-14.dt-res-901")
+        .await
+        .unwrap()
+        .unwrap();
+    let after_text = plenary_text::parse(&after.text).unwrap();
+    assert_eq!(
+        after_text
+            .provision("recognizing.a")
+            .unwrap()
+            .text
+            .to_plain(),
+        combined
+    );
+    let history = s
+        .app
+        .bracket_histories(&Actor::anonymous(), "pp-14.dt-res-901")
+        .await
+        .unwrap();
+    let closed = history[0].steps.last().unwrap();
+    assert_eq!(
+        closed.event,
+        plenary_domain::negotiation::history::BracketEvent::Replaced
+    );
+    assert_eq!(closed.proposals, [asmg.clone(), usa.clone()]);
+    // A compromise can only name proposals behind the bracket.
+    let e = s
+        .refused(
+            &chair(ADHOC),
+            Command::ReplaceBracket {
+                draft: "pp-14.dt-res-901".into(),
+                bracket: "b9".into(),
+                text: "anything".into(),
+                combines: vec!["pp-14.nothing".into()],
+                meeting: None,
+            },
+        )
+        .await;
+    assert!(e.to_string().contains("bracket"), "{e}");
+}

@@ -3,6 +3,7 @@
 //! Plain-text markers follow `git diff --word-diff`: `[-deleted-]` and `{+inserted+}`.
 
 use crate::diff::{ChangeOp, CollectionDiff, Diff, ProvisionDiff, Status, Summary, WordChange};
+use crate::model::{Inline, Text};
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -40,11 +41,41 @@ pub fn html_escape(s: &str) -> String {
     out
 }
 
+/// A text as HTML for reading, escaped: footnote references as superscript marks
+/// linking to the footnote (`<sup><a href="#fn-1">1</a></sup>`), brackets as
+/// `[one / other]`; never the notation.
+pub fn text_html(t: &Text) -> String {
+    let mut out = String::new();
+    for inline in &t.0 {
+        match inline {
+            Inline::Run { text } => out.push_str(&html_escape(text)),
+            Inline::FootnoteRef { label } => {
+                let l = html_escape(label);
+                let _ = write!(
+                    out,
+                    "<sup class=\"fnref\"><a href=\"#fn-{l}\" aria-label=\"Footnote {l}\">{l}</a></sup>"
+                );
+            }
+            Inline::Bracket(b) => {
+                out.push('[');
+                for (k, a) in b.alternatives.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(" / ");
+                    }
+                    out.push_str(&text_html(&a.text));
+                }
+                out.push(']');
+            }
+        }
+    }
+    out
+}
+
 /// Word changes as HTML with `<ins>` and `<del>`, escaped.
 pub fn changes_html(changes: &[WordChange]) -> String {
     let mut out = String::new();
     for c in changes {
-        let t = html_escape(&c.text.to_plain());
+        let t = text_html(&c.text);
         match c.op {
             ChangeOp::Equal => out.push_str(&t),
             ChangeOp::Delete => {
@@ -228,29 +259,24 @@ pub fn redline_html(d: &Diff<'_>) -> String {
             let body = match e.status {
                 Status::Added => format!(
                     "<ins>{}</ins>",
-                    html_escape(
-                        &e.new
-                            .as_ref()
-                            .map(|s| s.text.to_plain())
-                            .unwrap_or_default()
-                    )
+                    e.new
+                        .as_ref()
+                        .map(|s| text_html(&s.text))
+                        .unwrap_or_default()
                 ),
                 Status::Deleted => format!(
                     "<del>{}</del>",
-                    html_escape(
-                        &e.old
-                            .as_ref()
-                            .map(|s| s.text.to_plain())
-                            .unwrap_or_default()
-                    )
+                    e.old
+                        .as_ref()
+                        .map(|s| text_html(&s.text))
+                        .unwrap_or_default()
                 ),
                 _ if !e.changes.is_empty() => changes_html(&e.changes),
-                _ => html_escape(
-                    &e.new
-                        .as_ref()
-                        .map(|s| s.text.to_plain())
-                        .unwrap_or_default(),
-                ),
+                _ => e
+                    .new
+                    .as_ref()
+                    .map(|s| text_html(&s.text))
+                    .unwrap_or_default(),
             };
             let depth = e
                 .new

@@ -37,6 +37,9 @@ pub const RES102_PROPOSAL_RCC: &str = include_str!("texts/res102-proposal-rcc.tx
 pub const RES102_PROPOSAL_CITEL: &str = include_str!("texts/res102-proposal-citel.txt");
 /// Brazil's illustrative proposal on privacy in Resolution 102 (Rev. Guadalajara, 2010).
 pub const RES102_PROPOSAL_BRA: &str = include_str!("texts/res102-proposal-bra.txt");
+/// Resolution 175 (Rev. Busan, 2014), abridged in our own words: the demo's latest
+/// revision of it.
+pub const RES175_BUSAN: &str = include_str!("texts/res175-busan-2014.txt");
 
 /// One revision of a demo resolution: its file name, text and date of adoption.
 type DemoRevision = (&'static str, &'static str, Date);
@@ -105,11 +108,7 @@ const RESOLUTIONS: &[(&str, &[DemoRevision])] = &[
                 include_str!("texts/res175-guadalajara-2010.txt"),
                 date!(2010 - 10 - 22),
             ),
-            (
-                "res175-busan-2014",
-                include_str!("texts/res175-busan-2014.txt"),
-                date!(2014 - 11 - 07),
-            ),
+            ("res175-busan-2014", RES175_BUSAN, date!(2014 - 11 - 07)),
         ],
     ),
 ];

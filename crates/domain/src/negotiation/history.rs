@@ -26,7 +26,7 @@ pub enum BracketEvent {
     Resolved,
     /// Closed by a compromise wording.
     Replaced,
-    /// Closed when a proposal was withdrawn (the base wording stands again).
+    /// Closed when a proposal was withdrawn (the one wording left, or the base, stands).
     ClosedByWithdrawal,
     /// Its alternatives changed, or it opened or closed, with another step (an edit, a
     /// split).
@@ -194,12 +194,22 @@ pub fn bracket_histories(versions: &[DraftVersion]) -> Vec<BracketHistory> {
                     (BracketEvent::AlternativeWithdrawn, None)
                 }
                 _ if v.kind == "proposal.withdrawn" => {
-                    let noc = old
+                    // What stands: the one alternative the withdrawal left, else the base.
+                    let gone: &[String] = v.withdrawal.as_ref().map_or(&[], |w| &w.sponsors);
+                    let left: Vec<&AlternativeText> = old
                         .alternatives
                         .iter()
-                        .find(|a| a.sponsors.iter().any(|s| s == NOC))
-                        .cloned();
-                    (BracketEvent::ClosedByWithdrawal, noc)
+                        .filter(|a| !a.sponsors.iter().all(|s| gone.contains(s)))
+                        .collect();
+                    let stands = match left.as_slice() {
+                        [one] => Some((*one).clone()),
+                        _ => old
+                            .alternatives
+                            .iter()
+                            .find(|a| a.sponsors.iter().any(|s| s == NOC))
+                            .cloned(),
+                    };
+                    (BracketEvent::ClosedByWithdrawal, stands)
                 }
                 _ => (BracketEvent::Changed, None),
             };

@@ -293,6 +293,14 @@ pub struct Draft {
     /// The adoptions decided on it, by consensus or recorded vote, with their counts.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub decisions: Vec<DecisionRecord>,
+    /// The highest bracket number (`b<n>`) its text has ever used, so that a new bracket
+    /// never takes the identity of a closed one (kept by the projection).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub last_bracket: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// A decision taken on a draft: how, the counts of a recorded vote, what followed.
@@ -1069,6 +1077,7 @@ pub(crate) fn compile(
         reports: Vec::new(),
         state: DraftState::Negotiating,
         decisions: Vec::new(),
+        last_bracket: 0,
     };
     Ok(vec![PendingEvent::public(Change::DraftCompiled {
         draft,
@@ -1141,6 +1150,7 @@ fn take_out(
     withdrawn: &Proposal,
     live: &[Proposal],
     base: Option<&Text>,
+    last_bracket: usize,
 ) -> Result<Vec<LeftAlternative>, DomainError> {
     let mut with: Vec<plenary_text::Proposal> = Vec::new();
     let mut without = Vec::new();
@@ -1185,7 +1195,7 @@ fn take_out(
                 let mut wording = b.text.clone();
                 let (label, sponsors) = (b.label.clone(), b.sponsors.clone());
                 let old = c.text.clone();
-                text_ops::keep_bracket_ids(&mut wording, &old, current);
+                text_ops::keep_bracket_ids(&mut wording, &old, current, last_bracket);
                 if let Some(target) = text_ops::provision_mut(current, &id) {
                     target.text = wording;
                     target.label = label;
@@ -1409,7 +1419,7 @@ pub(crate) fn revise(
                 }
             }
             let wording = text_ops::parse_inline("alternative", alternative)?;
-            let id = text_ops::next_bracket_id(&text);
+            let id = text_ops::next_bracket_id_after(&text, draft.last_bracket);
             let labels: Vec<String> = sponsors.iter().map(label).collect();
             text_ops::open_bracket(
                 &mut text,
@@ -1522,7 +1532,7 @@ pub(crate) fn withdraw_proposal(
                 live.push(q);
             }
         }
-        left = take_out(&mut text, &p, &live, base.as_ref())?;
+        left = take_out(&mut text, &p, &live, base.as_ref(), d.last_bracket)?;
         new_text = Some(print(&text));
     }
     let withdrawal = Withdrawal {
@@ -1733,6 +1743,8 @@ pub(crate) fn move_draft(
         path: vec![to.clone()],
         reports: Vec::new(),
         decisions: Vec::new(),
+        // The projection keeps it from the text; the event carries the draft as compiled.
+        last_bracket: 0,
         ..draft.clone()
     };
     Ok(vec![PendingEvent::public(Change::DraftSplit {
@@ -2215,7 +2227,7 @@ mod withdrawal_laws {
             let merged: Vec<plenary_text::Proposal> = all.iter().map(|p| mergeable(p).unwrap()).collect();
             let mut draft = compile_text(&base, &merged, true);
             let withdrawn = &all[which];
-            let left = take_out(&mut draft, withdrawn, &all, Some(&base)).unwrap();
+            let left = take_out(&mut draft, withdrawn, &all, Some(&base), 0).unwrap();
             let others: Vec<plenary_text::Proposal> = merged
                 .iter()
                 .enumerate()

@@ -90,7 +90,13 @@ pub fn touches(change: &Change) -> Vec<DocKey> {
 }
 
 fn put_draft(docs: &mut DocSet, d: &Draft, seq: i64) {
-    docs.put(draft_key(&d.id), Some(d.conference.to_string()), d, seq);
+    let mut d = d.clone();
+    if let Ok(text) = plenary_text::parse(&d.text) {
+        d.last_bracket = d
+            .last_bracket
+            .max(super::text_ops::last_bracket_number(&text));
+    }
+    docs.put(draft_key(&d.id), Some(d.conference.to_string()), &d, seq);
 }
 
 /// What a version records of the step that made it, besides its text.

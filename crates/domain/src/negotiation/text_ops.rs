@@ -550,12 +550,23 @@ pub fn bracket_set(inst: &Instrument) -> Vec<Bracket> {
 
 /// The next free bracket identity (`b<n>`, above every one in use).
 pub fn next_bracket_id(inst: &Instrument) -> String {
-    let max = plenary_text::brackets_of(inst)
+    next_bracket_id_after(inst, 0)
+}
+
+/// The highest bracket number (`b<n>`) in use in a text.
+pub fn last_bracket_number(inst: &Instrument) -> usize {
+    plenary_text::brackets_of(inst)
         .iter()
         .filter_map(|b| b.id.strip_prefix('b').and_then(|n| n.parse::<usize>().ok()))
         .max()
-        .unwrap_or(0);
-    plenary_text::default_bracket_id(max + 1)
+        .unwrap_or(0)
+}
+
+/// The next bracket identity above every one in use and above `last` (the highest a draft
+/// has ever used): a new bracket never takes a closed one's identity, so each bracket
+/// keeps a history of its own.
+pub fn next_bracket_id_after(inst: &Instrument, last: usize) -> String {
+    plenary_text::default_bracket_id(last_bracket_number(inst).max(last) + 1)
 }
 
 /// Parses a fragment of inline notation (an alternative's or a compromise's wording).
@@ -639,12 +650,9 @@ pub fn without_bracket_ids(t: &Text) -> Text {
 }
 
 /// Gives the brackets of `new` the identities of identical brackets in `old`, and fresh
-/// identities (unused anywhere in `doc`) to the others.
-pub fn keep_bracket_ids(new: &mut Text, old: &Text, doc: &Instrument) {
-    let mut next = next_bracket_id(doc)
-        .trim_start_matches('b')
-        .parse::<usize>()
-        .unwrap_or(1);
+/// identities (unused anywhere in `doc`, and above `last`) to the others.
+pub fn keep_bracket_ids(new: &mut Text, old: &Text, doc: &Instrument, last: usize) {
+    let mut next = last_bracket_number(doc).max(last) + 1;
     let olds: Vec<&Inline> = old.0.iter().collect();
     for i in &mut new.0 {
         if let Inline::Bracket(b) = i {

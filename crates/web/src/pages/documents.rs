@@ -320,6 +320,15 @@ impl DocumentPage {
         language_name(*l)
     }
 
+    /// A version whose text is an instrument in the notation (a proposal's amended text)
+    /// is laid out as one, with its sections, paragraphs and footnotes.
+    fn as_instrument(&self, text: &str) -> Option<super::instruments::TextView> {
+        plenary_text::parse(text)
+            .ok()
+            .filter(|i| !i.sections.is_empty())
+            .map(|i| super::instruments::text_view(&i, false))
+    }
+
     fn paragraphs(&self, text: &str) -> Vec<String> {
         text.split("\n\n")
             .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))

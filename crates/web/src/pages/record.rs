@@ -233,8 +233,11 @@ pub(crate) fn bracket_views(
                             symbols(&st.proposals, proposals)
                         ),
                         BracketEvent::ClosedByWithdrawal => format!(
-                            "Closed when {} was withdrawn: the base text stands",
-                            symbols(&st.proposals, proposals)
+                            "Closed when {} was withdrawn: {} stands",
+                            symbols(&st.proposals, proposals),
+                            st.outcome
+                                .as_ref()
+                                .map_or_else(|| "the base text".to_owned(), |o| sponsors_words(&o.sponsors))
                         ),
                         BracketEvent::Changed => "Changed with an edit of the text".to_owned(),
                     };
