@@ -319,6 +319,55 @@ test('a chair resolves a bracket and the draft page shows it', async () => {
   await context.close();
 });
 
+test('the record of Resolution 102 tells the truth: Brazil\'s withdrawal names only its words, each bracket has its history, and no page shows notation', async () => {
+  const { context, page } = await fresh();
+  await page.goto(`${base}/drafts/pp-14.dt-res-102`);
+  const withdrawn = page.locator('ul.withdrawals').first();
+  const said = await withdrawn.innerText();
+  assert.match(said, /PP14\/3/);
+  assert.match(said, /right to privacy/, 'Brazil\'s privacy paragraph left the text');
+  assert.match(said, /protection of privacy and personal data/, 'Brazil\'s wording of instructs 3 left the text');
+  assert.doesNotMatch(said, /affordable/, 'CITEL\'s paragraph on affordable connectivity is not Brazil\'s');
+  assert.equal(await withdrawn.locator('li li').count(), 2, `only Brazil's two wordings: ${said}`);
+  // CITEL's paragraph stays in the text, under its own label and name.
+  const recognizingC = page.locator('#p-recognizing\\.c\\:citel');
+  assert.match(await recognizingC.innerText(), /^c\)\s+proposed by CITEL: the need for affordable/);
+  // Each bracket's own history, step by step.
+  const history = page.locator('section.bracket-history');
+  assert.equal(await history.count(), 4, 'four brackets, each with its history');
+  const steps = await history.allInnerTexts();
+  assert.match(steps[0], /Opened by the compilation of PP14\/1 \(RCC\), PP14\/2 \(CITEL\), PP14\/3 \(BRA\)/);
+  assert.match(steps[0], /Resolved: the group chose the wording of CITEL/);
+  assert.match(steps[2], /Closed when PP14\/3 \(BRA\) was withdrawn: the wording of CITEL stands/);
+  assert.match(steps[3], /Opened on agreed text for USA, who object/);
+  assert.match(steps[3], /at meeting pp-14\.adhoc-internet\.3/);
+  await accessible(page, 'draft-record');
+  await shoot(page, 'draft-record');
+  await context.close();
+  // No page reachable from the home page shows notation or footnote markup.
+  const seen = new Set();
+  const queue = ['/'];
+  const found = [];
+  while (queue.length > 0 && seen.size < 500) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const res = await fetch(`${base}${path}`);
+    if (!(res.headers.get('content-type') || '').includes('text/html')) continue;
+    const html = await res.text();
+    for (const mark of ['{#', '[^', '[{']) {
+      const at = html.indexOf(mark);
+      if (at >= 0) found.push(`${path}: ${mark} in …${html.slice(Math.max(0, at - 60), at + 60)}…`);
+    }
+    for (const [, href] of html.matchAll(/href="(\/[^"#?]*(?:\?[^"#]*)?)/g)) {
+      const link = href.replaceAll('&amp;', '&');
+      if (!link.startsWith('/api') && !link.startsWith('/sign') && !seen.has(link)) queue.push(link);
+    }
+  }
+  assert.ok(seen.size > 50, `the crawl reached the site (${seen.size} pages)`);
+  assert.deepEqual(found, [], `notation on pages:\n${found.join('\n')}`);
+});
+
 /** Presses Tab until the focused element's text matches, then returns it. */
 async function tabTo(page, pattern, max = 80) {
   for (let i = 0; i < max; i++) {

@@ -7,7 +7,9 @@
 //!   the Council.
 //! - Resolution 130 is reported: the ad hoc group on security reports it to the working
 //!   group with its brackets still open.
-//! - Resolution 133 is bracketed: under negotiation in the ad hoc group on the Internet.
+//! - Resolution 133 is bracketed: under negotiation in the ad hoc group on the Internet,
+//!   where the chair has adopted the combination of APT's and the Arab States' changes to
+//!   the reporting paragraph that the draft suggested, as a recorded compromise.
 //!
 //! The sponsors are real organisations; the proposals and the steps are our illustration.
 
@@ -443,16 +445,29 @@ pub async fn run(app: &App) -> Result<()> {
         draft,
         "adhoc-internet",
         "itu.res-133",
-        vec![apt, asmg],
+        vec![apt.clone(), asmg.clone()],
         "pp-14.adhoc-internet.4",
     )
     .await?;
-    n.resolve(&ah_int, draft, "pp-14.adhoc-internet.5", |b| {
-        b.provision
-            .as_deref()
-            .is_some_and(|p| p.ends_with(".4"))
-            .then_some("APT")
-    })
-    .await?;
+    // APT's "annually" and the Arab States' "to each session of" change different words
+    // of the reporting paragraph: the draft suggests their combination, and the chair
+    // adopts it as the group's compromise, on the record with both proposals.
+    let reader = Actor::anonymous();
+    for b in n.app.bracket_histories(&reader, draft).await? {
+        let Some(suggestion) = b.suggestion.filter(|_| b.open) else {
+            continue;
+        };
+        n.run(
+            &ah_int,
+            Command::ReplaceBracket {
+                draft: draft.to_owned(),
+                bracket: b.bracket.clone(),
+                text: suggestion.text,
+                combines: vec![apt.clone(), asmg.clone()],
+                meeting: Some("pp-14.adhoc-internet.5".to_owned()),
+            },
+        )
+        .await?;
+    }
     Ok(())
 }
