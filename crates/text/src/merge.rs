@@ -802,7 +802,9 @@ fn provisional_labels(mut flat: Vec<(usize, Provision, Option<usize>)>) -> Vec<(
         });
         stack.push(i);
     }
-    let mut groups: Vec<((Option<usize>, usize), Vec<usize>)> = Vec::new();
+    // (parent, depth) → the siblings' indices, in order
+    type Siblings = ((Option<usize>, usize), Vec<usize>);
+    let mut groups: Vec<Siblings> = Vec::new();
     for (i, (depth, _, _)) in flat.iter().enumerate() {
         let key = (parent[i], *depth);
         match groups.iter_mut().find(|g| g.0 == key) {

@@ -431,11 +431,12 @@ fn choose(t: &Text, pick: &dyn Fn(&Bracket) -> Option<Text>) -> Option<Text> {
             Inline::Run { text } => text.starts_with([',', ';', ':', '.', ')']),
             Inline::Bracket(_) => false,
         };
-        if trim_before_next && sticks {
-            if let Some(Inline::Run { text }) = out.0.last_mut() {
-                let n = text.trim_end().len();
-                text.truncate(n);
-            }
+        if trim_before_next
+            && sticks
+            && let Some(Inline::Run { text }) = out.0.last_mut()
+        {
+            let n = text.trim_end().len();
+            text.truncate(n);
         }
         trim_before_next = false;
         match i {

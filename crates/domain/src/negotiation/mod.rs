@@ -1215,15 +1215,14 @@ fn take_out(
         if a_text.provision(&b.id).is_none()
             && current.provision(&b.id).is_none()
             && text_ops::restore_provision(current, &b_text, &b.id)
+            && base.is_some_and(|t| t.provision(&b.id).is_some())
         {
-            if base.is_some_and(|t| t.provision(&b.id).is_some()) {
-                left.push(LeftAlternative {
-                    bracket: String::new(),
-                    provision: Some(b.id.clone()),
-                    sponsors: labels.clone(),
-                    text: String::new(),
-                });
-            }
+            left.push(LeftAlternative {
+                bracket: String::new(),
+                provision: Some(b.id.clone()),
+                sponsors: labels.clone(),
+                text: String::new(),
+            });
         }
     }
     left.extend(text_ops::withdraw_sponsors_except(
