@@ -572,6 +572,19 @@ fn decision_view(d: &DecisionRecord, groups: &[Group]) -> DecisionView {
     };
     let what = match &d.outcome {
         Outcome::Forwarded { to } => format!("forwarded to {}", group_name(groups, to)),
+        Outcome::Adopted {
+            revision,
+            renumbered,
+        } if !renumbered.is_empty() => {
+            let moves: Vec<String> = renumbered
+                .iter()
+                .map(|r| format!("{} became {}", r.from, r.to))
+                .collect();
+            format!(
+                "adopted as {revision}, its paragraphs renumbered ({})",
+                moves.join(", ")
+            )
+        }
         Outcome::Adopted { revision, .. } => format!("adopted as {revision}"),
         Outcome::NotAdopted => "not carried: the draft is not adopted".to_owned(),
     };
