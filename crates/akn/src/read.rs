@@ -251,7 +251,16 @@ fn read_document(tree: &Tree, doc: usize, dialect: Dialect, warnings: &[String])
                     n.len()
                 ));
             }
-            _ => {}
+            "meta" | "coverPage" | "preface" => {}
+            other => {
+                // `conclusions`, `components`, …: what Plenary does not read is said, with
+                // its size, never dropped in silence.
+                let size = tree.text(k).chars().count();
+                ctx.warnings.push(format!(
+                    "the <{other}> part ({size} characters of text) was not imported: Plenary \
+                     reads the preface, preamble and body"
+                ));
+            }
         }
     }
     if preambles > 1 || bodies > 1 {

@@ -112,3 +112,17 @@ fn empty_instrument_exports_valid_and_reads_back() {
     std::fs::write(&out, xml).expect("write");
     common::validate(&[out]);
 }
+
+#[test]
+fn a_part_that_is_not_imported_is_named_with_its_size() {
+    let src = r#"<akomaNtoso xmlns="http://docs.oasis-open.org/legaldocml/ns/akn/3.0"><statement name="resolution"><preface><p><docType>Resolution</docType> <docNumber>1</docNumber> <docTitle>A title</docTitle></p></preface><mainBody><paragraph eId="para_1"><num>1</num><content><p>Decides to act;</p></content></paragraph></mainBody><conclusions><p>Signed in Busan by forty delegations.</p></conclusions></statement></akomaNtoso>"#;
+    let doc = read(src.as_bytes()).expect("reads");
+    let said: Vec<&String> = doc
+        .meta
+        .warnings
+        .iter()
+        .filter(|w| w.contains("<conclusions>"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", doc.meta.warnings);
+    assert!(said[0].contains("characters of text"), "{said:?}");
+}

@@ -65,6 +65,15 @@ fn decode_all<T: DeserializeOwned>(kind: DocKind, docs: Vec<(String, Doc)>) -> R
         .collect()
 }
 
+/// A batch of commands that was not recorded: why, and which command, when one was refused.
+#[derive(Debug)]
+pub struct Refused {
+    /// The refused command's index in the batch, from 0 (none for a storage failure).
+    pub index: Option<usize>,
+    /// Why.
+    pub error: AppError,
+}
+
 fn in_batch(index: usize, command: &Command, e: DomainError) -> DomainError {
     let at = format!("command {} ({})", index + 1, command.name());
     match e {
@@ -289,19 +298,45 @@ impl App {
         actor: &Actor,
         commands: &[Command],
     ) -> Result<Vec<RecordedEvent>> {
+        self.execute_all_at(actor, commands)
+            .await
+            .map_err(|refused| refused.error)
+    }
+
+    /// Like [`App::execute_all`], and a refusal also says which command (its index, from
+    /// 0) was refused, so that a script's runner can name the line it came from.
+    ///
+    /// # Errors
+    /// As [`App::execute`]; nothing is written on error.
+    pub async fn execute_all_at(
+        &self,
+        actor: &Actor,
+        commands: &[Command],
+    ) -> std::result::Result<Vec<RecordedEvent>, Refused> {
         for (i, c) in commands.iter().enumerate() {
-            access::authorize(actor, c).map_err(|e| in_batch(i, c, e))?;
+            access::authorize(actor, c).map_err(|e| Refused {
+                index: Some(i),
+                error: in_batch(i, c, e).into(),
+            })?;
         }
         let at = Timestamp::new(time::OffsetDateTime::now_utc());
         let today = at.get().date();
         let reads: Vec<Vec<plenary_domain::projection::DocKey>> =
             commands.iter().map(command::reads).collect();
+        // The index of the command a decision refused (usize::MAX: none).
+        let refused_at = std::sync::atomic::AtomicUsize::new(usize::MAX);
         let decides: Vec<Box<plenary_store::Decide<'_>>> = commands
             .iter()
             .enumerate()
             .map(|(i, c)| {
+                let refused_at = &refused_at;
                 Box::new(move |docs: &plenary_domain::projection::DocSet| {
-                    command::decide_as(actor, c, docs, today).map_err(|e| in_batch(i, c, e))
+                    command::decide_as(actor, c, docs, today).map_err(|e| {
+                        if !matches!(e, DomainError::MustRead { .. }) {
+                            refused_at.store(i, std::sync::atomic::Ordering::Relaxed);
+                        }
+                        in_batch(i, c, e)
+                    })
                 }) as Box<plenary_store::Decide<'_>>
             })
             .collect();
@@ -313,7 +348,21 @@ impl App {
                 decide: d.as_ref(),
             })
             .collect();
-        let events = self.store.record_all(&actor.id, at, &steps).await?;
+        let events = self
+            .store
+            .record_all(&actor.id, at, &steps)
+            .await
+            .map_err(|e| {
+                let error = AppError::from(e);
+                let index = match (
+                    &error,
+                    refused_at.load(std::sync::atomic::Ordering::Relaxed),
+                ) {
+                    (AppError::Domain(_), i) if i != usize::MAX => Some(i),
+                    _ => None,
+                };
+                Refused { index, error }
+            })?;
         self.publish(&events);
         Ok(events)
     }

@@ -21,11 +21,12 @@ pub struct ExecArgs {
     pub actor: String,
 }
 
-/// Reads the commands of a file, naming the line of the first bad one.
+/// The commands of a file with the line each came from (from 1), naming the line of
+/// the first bad one.
 ///
 /// # Errors
 /// `FILE:LINE: what is wrong`.
-pub fn read_commands(path: &std::path::Path) -> anyhow::Result<Vec<Command>> {
+fn read_numbered(path: &std::path::Path) -> anyhow::Result<Vec<(usize, Command)>> {
     let text = std::fs::read_to_string(path).with_context(|| format!("{}", path.display()))?;
     let mut out = Vec::new();
     for (i, line) in text.lines().enumerate() {
@@ -35,7 +36,7 @@ pub fn read_commands(path: &std::path::Path) -> anyhow::Result<Vec<Command>> {
         }
         let command: Command =
             serde_json::from_str(line).with_context(|| format!("{}:{}", path.display(), i + 1))?;
-        out.push(command);
+        out.push((i + 1, command));
     }
     if out.is_empty() {
         bail!("{}: no command in the file", path.display());
@@ -49,15 +50,23 @@ pub fn read_commands(path: &std::path::Path) -> anyhow::Result<Vec<Command>> {
 /// A bad line, a refused command (naming its position) or a storage failure; nothing is
 /// written then.
 pub async fn exec(app: &App, args: &ExecArgs) -> anyhow::Result<()> {
-    let commands = read_commands(&args.file)?;
+    let numbered = read_numbered(&args.file)?;
+    let (lines, commands): (Vec<usize>, Vec<Command>) = numbered.into_iter().unzip();
     let actor = Actor {
         id: args.actor.clone(),
         roles: vec![Role::Secretariat],
     };
-    let events = app
-        .execute_all(&actor, &commands)
-        .await
-        .with_context(|| format!("{}: nothing was recorded", args.file.display()))?;
+    let events = match app.execute_all_at(&actor, &commands).await {
+        Ok(events) => events,
+        Err(refused) => {
+            let place = match refused.index.and_then(|i| lines.get(i)) {
+                Some(line) => format!("{}:{line}", args.file.display()),
+                None => args.file.display().to_string(),
+            };
+            return Err(anyhow::Error::new(refused.error)
+                .context(format!("{place}: refused; nothing was recorded")));
+        }
+    };
     println!(
         "{} commands recorded as {} events (head {})",
         commands.len(),

@@ -317,8 +317,9 @@ fn exec_records_a_script_of_commands_or_names_the_bad_line_and_records_nothing()
     assert_ne!(out.status.code(), Some(0));
     let err = String::from_utf8_lossy(&out.stderr).to_string();
     assert!(
-        err.contains("nothing was recorded") && err.contains("exists already"),
-        "{err}"
+        err.contains("setup.jsonl:1: refused; nothing was recorded")
+            && err.contains("exists already"),
+        "names the file and line of the refused command: {err}"
     );
     let out = run(&["verify", "--data-dir", data]);
     assert!(

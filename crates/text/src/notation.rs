@@ -261,8 +261,34 @@ pub fn parse_collection(src: &str) -> Result<Vec<Instrument>, ParseError> {
 
 /// Reads one instrument in the notation.
 pub fn parse(src: &str) -> Result<Instrument, ParseError> {
+    // A byte-order mark opening the file (as some editors write one) is not text.
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    no_control_characters(src)?;
     let lines: Vec<&str> = src.split('\n').collect();
     parse_lines(&lines, 0)
+}
+
+/// Refuses control characters (other than tab and line ends) and byte-order marks inside
+/// the text: they are invisible, and would be kept in the record.
+fn no_control_characters(src: &str) -> Result<(), ParseError> {
+    for (k, line) in src.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if let Some((col, c)) = line
+            .chars()
+            .enumerate()
+            .find(|(_, c)| (c.is_control() && *c != '\t') || *c == '\u{feff}')
+        {
+            return err(
+                k + 1,
+                col + 1,
+                format!(
+                    "the invisible character U+{:04X} is not allowed in the text; remove it",
+                    u32::from(c)
+                ),
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A piece of text with the position of its first character.

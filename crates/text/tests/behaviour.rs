@@ -709,19 +709,19 @@ fn opening_that_looks_like_a_heading_comment_or_separator_survives_printing() {
 }
 
 #[test]
-fn citation_with_odd_whitespace_reads_the_same_after_printing() {
-    // Found by the fuzzer: a vertical tab before the revision.
-    let inst = parse("Resolution 2\u{b}(Rev. Busan, 2014)\nTitle\n").unwrap();
-    assert_eq!(inst.revision.as_deref(), Some("Rev. Busan, 2014"));
-    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+fn citation_with_odd_whitespace_is_refused_naming_the_character() {
+    // Found by the fuzzer: a vertical tab before the revision (once read, now refused: an
+    // invisible character would be kept in the record).
+    let err = parse("Resolution 2\u{b}(Rev. Busan, 2014)\nTitle\n").unwrap_err();
+    assert_eq!((err.line, err.column), (1, 13));
+    assert!(err.message.contains("U+000B"), "{err}");
 }
 
 #[test]
-fn bracket_whose_text_starts_with_a_caret_is_not_read_as_a_footnote() {
+fn a_carriage_return_inside_a_line_is_refused() {
     // Found by the fuzzer: `[\r^0]` read as a bracket, printed as `[^0]`.
-    let inst = parse("Resolution 2\nTitle\n\n[\r^0]: text\n").unwrap();
-    assert!(inst.opening.has_brackets());
-    assert_eq!(parse(&print(&inst)).unwrap(), inst);
+    let err = parse("Resolution 2\nTitle\n\n[\r^0]: text\n").unwrap_err();
+    assert!(err.message.contains("U+000D"), "{err}");
 }
 
 #[test]
@@ -837,4 +837,16 @@ fn adoption_renumbers_provisional_labels_in_the_lists_style() {
         ),
         ("considering.b-bis", "b bis)", "c)")
     );
+}
+
+#[test]
+fn invisible_characters_are_refused_naming_line_and_column_and_a_leading_bom_is_skipped() {
+    let err = parse("Resolution 1\nT\n\n## resolves\n1 to act\u{0};\n").unwrap_err();
+    assert_eq!((err.line, err.column), (5, 9), "{err}");
+    assert!(err.message.contains("U+0000"), "{err}");
+    let err = parse("Resolution 1\nT\n\n## resolves\n1 to \u{feff}act;\n").unwrap_err();
+    assert!(err.message.contains("U+FEFF"), "{err}");
+    let inst = parse("\u{feff}Resolution 1\nT\n\n## resolves\n1 to act;\r\n").unwrap();
+    assert_eq!(inst.kind, "Resolution");
+    assert_eq!(inst.sections[0].provisions[0].text.to_plain(), "to act;");
 }

@@ -186,11 +186,19 @@ fn snippet_text(hit: &SearchHit) -> String {
     hit.snippet.iter().map(|p| p.text.as_str()).collect()
 }
 
+/// One CSV cell (RFC 4180). A cell that a spreadsheet would read as a formula (one that
+/// begins with `=`, `+`, `-`, `@`, a tab or a carriage return) is opened by `'`, so that
+/// opening an export never runs what a text says (OWASP, "CSV injection").
 fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_owned()
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_owned()
+        s
     }
 }
 
@@ -502,5 +510,20 @@ fn render(page: &SearchPage, status: StatusCode) -> Response {
             )
                 .into_response()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    #[test]
+    fn a_csv_cell_that_looks_like_a_formula_is_opened_by_a_quote() {
+        assert_eq!(csv_field("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(csv_field("+1"), "'+1");
+        assert_eq!(csv_field("-2"), "'-2");
+        assert_eq!(csv_field("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("Resolution 102"), "Resolution 102");
     }
 }

@@ -94,6 +94,15 @@ pub(crate) fn operations() -> Vec<Operation> {
     ]
 }
 
+/// `application/json`, with or without parameters (`; charset=utf-8`), in any case; not
+/// `application/jsonfoo`.
+fn is_json_media_type(value: &str) -> bool {
+    value
+        .split(';')
+        .next()
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
 /// Parses a JSON body, naming the field at fault.
 pub(crate) fn json_body<T: DeserializeOwned>(
     headers: &HeaderMap,
@@ -102,7 +111,7 @@ pub(crate) fn json_body<T: DeserializeOwned>(
     let is_json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(is_json_media_type);
     if !is_json {
         return Err(Problem::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -290,4 +299,18 @@ async fn list_accounts(State(s): State<WebState>, headers: HeaderMap) -> Result<
         .await
         .map_err(|e: AppError| Problem::from(e))?;
     Ok(Json(all).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn only_application_json_is_taken_for_json() {
+        assert!(is_json_media_type("application/json"));
+        assert!(is_json_media_type("application/json; charset=utf-8"));
+        assert!(is_json_media_type("Application/JSON"));
+        assert!(!is_json_media_type("application/jsonfoo"));
+        assert!(!is_json_media_type("text/plain"));
+    }
 }
