@@ -8,7 +8,7 @@ use object_store::{ObjectStore, ObjectStoreExt};
 use plenary_domain::DomainError;
 use plenary_domain::access::{self, Actor};
 use plenary_domain::command::Command;
-use plenary_domain::documents::{Document, FILE_MEDIA_TYPES, FileRef, sniff_media_type};
+use plenary_domain::documents::{Document, FILE_MEDIA_TYPES, FileRef, recognize_file};
 use plenary_domain::model::Language;
 use plenary_domain::projection::DocKind;
 use plenary_store::StoreError;
@@ -60,12 +60,12 @@ impl App {
         declared: Option<&str>,
         bytes: Vec<u8>,
     ) -> Result<FileRef, UploadError> {
-        let Some(media_type) = sniff_media_type(&bytes) else {
-            return Err(UploadError::UnsupportedType(format!(
-                "the file's bytes are none of the allowed types ({})",
+        let media_type = recognize_file(&bytes).map_err(|why| {
+            UploadError::UnsupportedType(format!(
+                "{why}; the allowed types are {}",
                 FILE_MEDIA_TYPES.join(", ")
-            )));
-        };
+            ))
+        })?;
         if let Some(declared) = declared
             && declared != media_type
         {

@@ -218,36 +218,92 @@ pub const FILE_MEDIA_TYPES: &[&str] = &[
     "text/plain",
 ];
 
-/// Recognizes an allowed file type by its first bytes (magic numbers and, for the ZIP
-/// based formats, the entries that name them); `None` when the bytes are none of
-/// [`FILE_MEDIA_TYPES`].
+/// Recognizes an allowed file type by its bytes; `None` when the bytes are none of
+/// [`FILE_MEDIA_TYPES`] (see [`recognize_file`] for why).
 pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
+    recognize_file(bytes).ok()
+}
+
+/// The most a Word or OpenDocument file may expand to (all its entries uncompressed).
+pub const MAX_UNPACKED_BYTES: u64 = 256 * 1024 * 1024;
+/// The most any entry of such a file may expand relative to its compressed size.
+pub const MAX_EXPANSION: u64 = 200;
+
+/// Recognizes an allowed file type by its structure, not its first bytes alone: a PDF has
+/// its header and its `%%EOF` trailer; a Word (DOCX) or OpenDocument (ODT) file is a ZIP
+/// whose central directory names the parts of its format and whose entries expand to at
+/// most [`MAX_UNPACKED_BYTES`] (each at most [`MAX_EXPANSION`] times), so that a
+/// decompression bomb is refused; HTML and plain text are UTF-8 without control
+/// characters.
+///
+/// # Errors
+/// Why the bytes are refused, in words for the uploader.
+pub fn recognize_file(bytes: &[u8]) -> Result<&'static str, String> {
     fn contains(hay: &[u8], needle: &[u8]) -> bool {
         hay.windows(needle.len()).any(|w| w == needle)
     }
     if bytes.starts_with(b"%PDF-") {
-        return Some("application/pdf");
+        let version = bytes.get(5..8).unwrap_or_default();
+        let tail = &bytes[bytes.len().saturating_sub(1024)..];
+        if !(version.len() == 3
+            && version[0].is_ascii_digit()
+            && version[1] == b'.'
+            && version[2].is_ascii_digit())
+        {
+            return Err("the file begins like a PDF but has no PDF version (%PDF-1.7)".into());
+        }
+        if !contains(tail, b"%%EOF") {
+            return Err(
+                "the file begins like a PDF but does not end like one (no %%EOF trailer)".into(),
+            );
+        }
+        return Ok("application/pdf");
     }
     if bytes.starts_with(b"PK\x03\x04") {
+        let entries = zip_entries(bytes)?;
+        let mut total: u64 = 0;
+        for e in &entries {
+            if e.unpacked > e.packed.max(1).saturating_mul(MAX_EXPANSION) {
+                return Err(format!(
+                    "the entry '{}' expands {} times (at most {MAX_EXPANSION} are allowed): a compressed file that unpacks far larger than it is is refused",
+                    e.name,
+                    e.unpacked / e.packed.max(1)
+                ));
+            }
+            total = total.saturating_add(e.unpacked);
+        }
+        if total > MAX_UNPACKED_BYTES {
+            return Err(format!(
+                "the file unpacks to {total} bytes, more than the {MAX_UNPACKED_BYTES} allowed"
+            ));
+        }
+        let has = |name: &str| entries.iter().any(|e| e.name == name);
         // ODF puts an uncompressed `mimetype` entry first; OOXML has [Content_Types].xml
-        // and its parts under word/.
+        // and its main part under word/.
         if bytes.get(30..).is_some_and(|rest| {
             rest.starts_with(b"mimetypeapplication/vnd.oasis.opendocument.text")
-        }) {
-            return Some("application/vnd.oasis.opendocument.text");
+        }) && has("content.xml")
+        {
+            return Ok("application/vnd.oasis.opendocument.text");
         }
-        if contains(bytes, b"[Content_Types].xml") && contains(bytes, b"word/") {
-            return Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        if has("[Content_Types].xml") && has("word/document.xml") {
+            return Ok("application/vnd.openxmlformats-officedocument.wordprocessingml.document");
         }
-        return None;
+        return Err(
+            "the file is a ZIP archive but neither a Word document (word/document.xml) nor an OpenDocument text (content.xml)".into(),
+        );
     }
-    let text = std::str::from_utf8(bytes).ok()?;
-    if text.is_empty()
-        || text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        "the file is none of PDF, DOCX, ODT, or HTML and plain text in UTF-8".to_owned()
+    })?;
+    if text.is_empty() {
+        return Err("the file is empty".into());
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\u{c}'))
     {
-        return None;
+        return Err("the text holds control characters: it is not plain text or HTML".into());
     }
     let head = text
         .trim_start_matches('\u{feff}')
@@ -256,10 +312,70 @@ pub fn sniff_media_type(bytes: &[u8]) -> Option<&'static str> {
         .unwrap_or("")
         .to_ascii_lowercase();
     if head.starts_with("<!doctype html") || head.starts_with("<html") {
-        Some("text/html")
+        Ok("text/html")
     } else {
-        Some("text/plain")
+        Ok("text/plain")
     }
+}
+
+/// One entry of a ZIP archive's central directory.
+struct ZipEntry {
+    name: String,
+    packed: u64,
+    unpacked: u64,
+}
+
+/// The entries of a ZIP archive, read from its central directory (the sizes the archive
+/// declares; the bytes are never inflated here).
+fn zip_entries(bytes: &[u8]) -> Result<Vec<ZipEntry>, String> {
+    let u16_at = |at: usize| -> Option<u64> {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u64::from(u16::from_le_bytes([b[0], b[1]])))
+    };
+    let u32_at = |at: usize| -> Option<u64> {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u64::from(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+    };
+    let broken = || "the file is a damaged ZIP archive (no readable central directory)".to_owned();
+    // The end of central directory record: within the last 64 KiB + 22 bytes.
+    let from = bytes.len().saturating_sub(65_557);
+    let eocd = (from..bytes.len().saturating_sub(21))
+        .rev()
+        .find(|&k| bytes[k..].starts_with(b"PK\x05\x06"))
+        .ok_or_else(broken)?;
+    let count = u16_at(eocd + 10).ok_or_else(broken)?;
+    let mut at = usize::try_from(u32_at(eocd + 16).ok_or_else(broken)?).map_err(|_| broken())?;
+    if count == 0xFFFF || at == 0xFFFF_FFFF {
+        return Err("the file is a ZIP64 archive, which is not accepted".into());
+    }
+    let mut out = Vec::new();
+    for _ in 0..count {
+        if !bytes
+            .get(at..)
+            .is_some_and(|b| b.starts_with(b"PK\x01\x02"))
+        {
+            return Err(broken());
+        }
+        let packed = u32_at(at + 20).ok_or_else(broken)?;
+        let unpacked = u32_at(at + 24).ok_or_else(broken)?;
+        if packed == 0xFFFF_FFFF || unpacked == 0xFFFF_FFFF {
+            return Err("the file is a ZIP64 archive, which is not accepted".into());
+        }
+        let name_len =
+            usize::try_from(u16_at(at + 28).ok_or_else(broken)?).map_err(|_| broken())?;
+        let extra = usize::try_from(u16_at(at + 30).ok_or_else(broken)?).map_err(|_| broken())?;
+        let comment = usize::try_from(u16_at(at + 32).ok_or_else(broken)?).map_err(|_| broken())?;
+        let name = bytes.get(at + 46..at + 46 + name_len).ok_or_else(broken)?;
+        out.push(ZipEntry {
+            name: String::from_utf8_lossy(name).into_owned(),
+            packed,
+            unpacked,
+        });
+        at += 46 + name_len + extra + comment;
+    }
+    Ok(out)
 }
 
 impl FileRef {
@@ -457,20 +573,103 @@ mod tests {
 
     #[test]
     fn file_types_are_known_by_their_bytes_not_their_name() {
-        assert_eq!(sniff_media_type(b"%PDF-1.7\n..."), Some("application/pdf"));
+        assert_eq!(
+            sniff_media_type(b"%PDF-1.7\n...\n%%EOF\n"),
+            Some("application/pdf")
+        );
         assert_eq!(sniff_media_type(b"<!DOCTYPE html><p>x"), Some("text/html"));
         assert_eq!(sniff_media_type(b"Resolution 101\n"), Some("text/plain"));
-        let mut odt = b"PK\x03\x04".to_vec();
-        odt.resize(30, 0);
-        odt.extend_from_slice(b"mimetypeapplication/vnd.oasis.opendocument.text");
+        let odt = zip(&[
+            ("mimetype", b"application/vnd.oasis.opendocument.text", 0),
+            ("content.xml", b"<office:document-content/>", 0),
+        ]);
         assert_eq!(
             sniff_media_type(&odt),
             Some("application/vnd.oasis.opendocument.text")
+        );
+        let docx = zip(&[
+            ("[Content_Types].xml", b"<Types/>", 0),
+            ("word/document.xml", b"<w:document/>", 0),
+        ]);
+        assert_eq!(
+            sniff_media_type(&docx),
+            Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         );
         assert_eq!(sniff_media_type(b"\x7fELF\x02\x01"), None);
         assert_eq!(sniff_media_type(b"MZ\x90\x00"), None);
         assert_eq!(sniff_media_type(b"PK\x03\x04 a plain zip"), None);
         assert_eq!(sniff_media_type(b""), None);
+    }
+
+    /// A ZIP archive of stored entries; `claim` > 0 declares that uncompressed size instead
+    /// of the real one (as a decompression bomb's directory does).
+    fn zip(entries: &[(&str, &[u8], u32)]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut dir = Vec::new();
+        for (name, data, claim) in entries {
+            let offset = u32::try_from(out.len()).unwrap();
+            let size = u32::try_from(data.len()).unwrap();
+            let unpacked = if *claim > 0 { *claim } else { size };
+            let name_len = u16::try_from(name.len()).unwrap();
+            out.extend_from_slice(b"PK\x03\x04");
+            out.extend_from_slice(&[20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&unpacked.to_le_bytes());
+            out.extend_from_slice(&name_len.to_le_bytes());
+            out.extend_from_slice(&[0, 0]);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(data);
+            dir.extend_from_slice(b"PK\x01\x02");
+            dir.extend_from_slice(&[20, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+            dir.extend_from_slice(&size.to_le_bytes());
+            dir.extend_from_slice(&unpacked.to_le_bytes());
+            dir.extend_from_slice(&name_len.to_le_bytes());
+            dir.extend_from_slice(&[0; 12]);
+            dir.extend_from_slice(&offset.to_le_bytes());
+            dir.extend_from_slice(name.as_bytes());
+        }
+        let dir_at = u32::try_from(out.len()).unwrap();
+        let dir_len = u32::try_from(dir.len()).unwrap();
+        let n = u16::try_from(entries.len()).unwrap();
+        out.extend_from_slice(&dir);
+        out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&n.to_le_bytes());
+        out.extend_from_slice(&dir_len.to_le_bytes());
+        out.extend_from_slice(&dir_at.to_le_bytes());
+        out.extend_from_slice(&[0, 0]);
+        out
+    }
+
+    #[test]
+    fn a_file_must_be_what_it_begins_like_and_a_decompression_bomb_is_refused() {
+        let html_as_pdf = recognize_file(b"%PDF-1.7\n<html><script>alert(1)</script></html>");
+        assert!(html_as_pdf.unwrap_err().contains("%%EOF"));
+        assert!(
+            recognize_file(b"%PDF-<html>")
+                .unwrap_err()
+                .contains("version")
+        );
+        let bomb = zip(&[
+            ("[Content_Types].xml", b"<Types/>", 0),
+            ("word/document.xml", &[b'x'; 1000], 1 << 30),
+        ]);
+        let why = recognize_file(&bomb).unwrap_err();
+        assert!(
+            why.contains("word/document.xml") && why.contains("expands"),
+            "{why}"
+        );
+        let not_word = zip(&[("[Content_Types].xml", b"<Types/>", 0), ("word/", b"", 0)]);
+        assert!(
+            recognize_file(&not_word)
+                .unwrap_err()
+                .contains("word/document.xml")
+        );
+        assert!(
+            recognize_file(b"PK\x03\x04 truncated")
+                .unwrap_err()
+                .contains("damaged")
+        );
     }
 
     #[test]
