@@ -58,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "restricted documents",
         sql: include_str!("../migrations/0005_restricted_documents.sql"),
     },
+    Migration {
+        version: 6,
+        name: "write probe",
+        sql: include_str!("../migrations/0006_write_probe.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
@@ -197,12 +202,27 @@ impl Backend for SqliteBackend {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
+    async fn ready(&self) -> Result<()> {
+        let (version, _seq): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT max(version) FROM schema_migrations), seq
+             FROM chain_head WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        plenary_store::schema_is_current(MIGRATIONS, version)
+    }
+
+    async fn probe_write(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO write_probe (id, pad) VALUES (1, randomblob(?1))
+             ON CONFLICT (id) DO UPDATE SET pad = excluded.pad",
+        )
+        .bind(i64::from(plenary_store::PROBE_BYTES))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
     }
 
     async fn begin(&self) -> Result<Box<dyn WriteTx>> {
