@@ -222,9 +222,16 @@ pub async fn the_database_refuses_update_and_delete_of_events(h: &dyn Harness) {
 pub async fn a_store_is_ready_only_while_its_database_can_serve(h: &dyn Harness) {
     let f = h.fresh().await;
     run(&f.store, itu()).await.expect("itu");
-    f.store.ready().await.expect("a migrated store with a record is ready");
+    f.store
+        .ready()
+        .await
+        .expect("a migrated store with a record is ready");
     f.raw.forget_latest_migration().await.expect("forget");
-    let missing = f.store.ready().await.expect_err("ready with a migration missing");
+    let missing = f
+        .store
+        .ready()
+        .await
+        .expect_err("ready with a migration missing");
     assert!(
         missing.to_string().contains("migration"),
         "the error should name the missing migration: {missing}"
