@@ -367,12 +367,13 @@ impl App {
         Ok(events)
     }
 
-    /// Whether the store answers.
+    /// Whether the store can serve: its schema is in place, the chain head reads, and,
+    /// after a write failed in the database, writes commit again ([`Store::ready`]).
     ///
     /// # Errors
-    /// When it does not.
+    /// When it cannot.
     pub async fn ready(&self) -> Result<()> {
-        Ok(self.store.backend().ping().await?)
+        Ok(self.store.ready().await?)
     }
 
     /// Recomputes the hash chain.

@@ -52,6 +52,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "restricted documents",
         sql: include_str!("../migrations/0005_restricted_documents.sql"),
     },
+    Migration {
+        version: 6,
+        name: "write probe",
+        sql: include_str!("../migrations/0006_write_probe.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
@@ -167,12 +172,37 @@ impl Backend for PostgresBackend {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
+    async fn ready(&self) -> Result<()> {
+        // A database recreated empty has no chain head; a read-only one (a standby, or
+        // `default_transaction_read_only`) cannot take the next write.
+        let (version, _seq, read_only): (Option<i64>, i64, String) = sqlx::query_as(
+            "SELECT (SELECT max(version) FROM schema_migrations), seq,
+                    current_setting('transaction_read_only')
+             FROM chain_head WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        if read_only == "on" {
+            return Err(StoreError::Unavailable(
+                "the database is read-only".to_owned(),
+            ));
+        }
+        plenary_store::schema_is_current(MIGRATIONS, version)
+    }
+
+    async fn probe_write(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO write_probe (id, pad)
+             SELECT 1, string_agg(decode(md5(random()::text), 'hex'), ''::bytea)
+             FROM generate_series(1, $1 / 16)
+             ON CONFLICT (id) DO UPDATE SET pad = excluded.pad",
+        )
+        .bind(i64::from(plenary_store::PROBE_BYTES))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
     }
 
     async fn begin(&self) -> Result<Box<dyn WriteTx>> {

@@ -124,6 +124,25 @@ impl RawAccess for PostgresRaw {
             .map_err(|e| e.to_string())
     }
 
+    async fn forget_latest_migration(&self) -> Result<(), String> {
+        sqlx::query(
+            "DELETE FROM schema_migrations
+             WHERE version = (SELECT max(version) FROM schema_migrations)",
+        )
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+    }
+
+    async fn drop_chain_head(&self) -> Result<(), String> {
+        sqlx::raw_sql("DROP TABLE chain_head CASCADE; DROP TABLE schema_migrations")
+            .execute(&self.pool)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    }
+
     async fn plain_insert_loop(
         &self,
         n: usize,

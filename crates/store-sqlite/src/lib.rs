@@ -1,9 +1,10 @@
 //! The embedded backend: one SQLite file in WAL mode, `synchronous = FULL`, so that an
 //! acknowledged append survives a crash of the process or the machine.
 //!
-//! Writers serialize on the `chain_head` row: the first statement of every write
-//! transaction updates it, which takes SQLite's write lock (waiting up to the busy
-//! timeout), so seq and hash are always computed from the committed head.
+//! Writers serialize on SQLite's write lock: every write transaction begins with `BEGIN
+//! IMMEDIATE` (waiting up to the busy timeout), so seq and hash are always computed from
+//! the committed head. A connection left inside a transaction by an error (a COMMIT that
+//! failed on a full disk) is closed, never reused.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -57,6 +58,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 5,
         name: "restricted documents",
         sql: include_str!("../migrations/0005_restricted_documents.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "write probe",
+        sql: include_str!("../migrations/0006_write_probe.sql"),
     },
 ];
 
@@ -134,6 +140,7 @@ impl SqliteBackend {
             // A connection to a local file does not go stale as a network one may: no
             // round trip to test it before every query (every request reads the head).
             .test_before_acquire(false)
+            .after_release(|conn, _| Box::pin(connection_is_clean(conn)))
             .connect_with(options)
             .await
             .map_err(|e| StoreError::Unavailable(format!("cannot open {}: {e}", path.display())))?;
@@ -141,6 +148,18 @@ impl SqliteBackend {
             pool,
             path: path.to_owned(),
         })
+    }
+
+    /// A transaction holding the database's write lock (taken at once by `BEGIN
+    /// IMMEDIATE`, waiting for other writers up to the busy timeout), so that the head it
+    /// reads is the committed one. sqlx refuses a `BEGIN` on a connection it counts inside a
+    /// transaction, and checks that SQLite did enter one: a write never runs as a savepoint
+    /// of a transaction that will not commit (see [`connection_is_clean`]).
+    async fn write_transaction(&self) -> Result<Transaction<'static, Sqlite>> {
+        self.pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(unavailable)
     }
 
     /// The database file.
@@ -152,6 +171,29 @@ impl SqliteBackend {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+/// Whether a connection given back to the pool may serve again: only outside any
+/// transaction.
+///
+/// A COMMIT can fail (a full disk: SQLITE_FULL, SQLITE_IOERR) after SQLite has already
+/// rolled the transaction back by itself. The ROLLBACK sqlx then sends fails ("no
+/// transaction is active"), and sqlx still counts the connection inside a transaction. Given
+/// back to the pool, its next `begin` became `SAVEPOINT`, the following `ROLLBACK TO`
+/// left that savepoint open, and from then on every "commit" was a `RELEASE` inside a
+/// transaction that never committed: acknowledged writes, visible on that connection only,
+/// holding the write lock until the process ended, then lost, their seqs handed out again
+/// with other hashes. Such a connection is closed instead (closing rolls back whatever it
+/// holds); the pool opens a fresh one.
+async fn connection_is_clean(conn: &mut sqlx::SqliteConnection) -> sqlx::Result<bool> {
+    // The round trip runs after the rollback a dropped transaction queued, so the count
+    // read next includes its outcome.
+    conn.ping().await?;
+    let clean = !conn.is_in_transaction();
+    if !clean {
+        tracing::warn!("closing a database connection left inside a transaction after an error");
+    }
+    Ok(clean)
 }
 
 #[async_trait]
@@ -197,22 +239,31 @@ impl Backend for SqliteBackend {
         tx.commit().await.map_err(unavailable)
     }
 
-    async fn ping(&self) -> Result<()> {
-        sqlx::query("SELECT 1")
-            .execute(&self.pool)
-            .await
-            .map(|_| ())
-            .map_err(unavailable)
+    async fn ready(&self) -> Result<()> {
+        let (version, _seq): (Option<i64>, i64) = sqlx::query_as(
+            "SELECT (SELECT max(version) FROM schema_migrations), seq
+             FROM chain_head WHERE id = 1",
+        )
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        plenary_store::schema_is_current(MIGRATIONS, version)
+    }
+
+    async fn probe_write(&self) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO write_probe (id, pad) VALUES (1, randomblob(?1))
+             ON CONFLICT (id) DO UPDATE SET pad = excluded.pad",
+        )
+        .bind(i64::from(plenary_store::PROBE_BYTES))
+        .execute(&self.pool)
+        .await
+        .map(|_| ())
+        .map_err(unavailable)
     }
 
     async fn begin(&self) -> Result<Box<dyn WriteTx>> {
-        let mut tx = self.pool.begin().await.map_err(unavailable)?;
-        // A write as the first statement takes the database's write lock now, waiting for
-        // other writers, so the head read next is the committed one.
-        sqlx::query("UPDATE chain_head SET seq = seq WHERE id = 1")
-            .execute(&mut *tx)
-            .await
-            .map_err(unavailable)?;
+        let tx = self.write_transaction().await?;
         Ok(Box::new(SqliteWrite { tx }))
     }
 

@@ -43,6 +43,12 @@ pub trait RawAccess: Send + Sync + std::fmt::Debug {
     /// Drops the append-only triggers and rewrites one payload, as an intruder with
     /// database access would.
     async fn tamper_payload(&self, seq: i64, payload: &str) -> Result<(), String>;
+    /// Forgets that the latest migration was applied, as a database left by an older
+    /// build would be.
+    async fn forget_latest_migration(&self) -> Result<(), String>;
+    /// Drops the chain head and the list of migrations, as a database recreated empty
+    /// has neither.
+    async fn drop_chain_head(&self) -> Result<(), String>;
     /// The peer of the append benchmark: `n` plain `INSERT`s of event-shaped rows (same
     /// columns, the given payload), each its own durable transaction, into a scratch
     /// table of the same database. Returns the time taken.
@@ -211,6 +217,32 @@ pub async fn the_database_refuses_update_and_delete_of_events(h: &dyn Harness) {
     ));
 }
 
+/// A store says it is ready only while it can serve: not on a database an older build
+/// left (a migration missing), nor on one recreated empty (every read would fail).
+pub async fn a_store_is_ready_only_while_its_database_can_serve(h: &dyn Harness) {
+    let f = h.fresh().await;
+    run(&f.store, itu()).await.expect("itu");
+    f.store
+        .ready()
+        .await
+        .expect("a migrated store with a record is ready");
+    f.raw.forget_latest_migration().await.expect("forget");
+    let missing = f
+        .store
+        .ready()
+        .await
+        .expect_err("ready with a migration missing");
+    assert!(
+        missing.to_string().contains("migration"),
+        "the error should name the missing migration: {missing}"
+    );
+    f.raw.drop_chain_head().await.expect("drop");
+    assert!(
+        f.store.ready().await.is_err(),
+        "ready on a database without a record"
+    );
+}
+
 /// Recomputing every view from the log gives exactly the views kept live.
 pub async fn views_rebuilt_from_the_log_equal_the_live_views(h: &dyn Harness) {
     let f = h.fresh().await;
@@ -342,6 +374,7 @@ macro_rules! conformance_tests {
             search_finds_a_restricted_documents_public_title_but_never_its_text,
             search_finds_translations_and_recorded_votes,
             restricted_documents_come_from_the_index_as_a_scan_would_find_them,
+            a_store_is_ready_only_while_its_database_can_serve,
         );
     };
     (@each $harness:expr; $($name:ident),* $(,)?) => {

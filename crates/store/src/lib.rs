@@ -11,6 +11,7 @@
 pub mod conformance;
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use async_trait::async_trait;
 use plenary_domain::DomainError;
@@ -134,8 +135,15 @@ pub trait Backend: AccountStore + std::fmt::Debug {
     fn name(&self) -> &'static str;
     /// Brings the schema up to date.
     async fn migrate(&self) -> Result<()>;
-    /// Checks that the database answers.
-    async fn ping(&self) -> Result<()>;
+    /// Checks that the store can serve, cheaply: the database answers, every migration of
+    /// this build is applied (a database recreated empty is not ready) and the chain head
+    /// reads.
+    async fn ready(&self) -> Result<()>;
+    /// Commits [`PROBE_BYTES`] of random bytes to a table of their own, outside the record
+    /// and its views: whether the database takes a write of that size now (more than most
+    /// commands write). Readiness asks it after a write failed in the database, so that a
+    /// full disk is reported until writes can succeed again.
+    async fn probe_write(&self) -> Result<()>;
     /// Opens a write transaction holding the chain lock: no other writer, in this process
     /// or any other, can append until it commits or is dropped (rolled back).
     async fn begin(&self) -> Result<Box<dyn WriteTx>>;
@@ -234,12 +242,18 @@ pub enum Verification {
     Broken(ChainBreak),
 }
 
+/// How many bytes [`Backend::probe_write`] commits: 64 KiB.
+pub const PROBE_BYTES: u32 = 64 * 1024;
+
 /// The store: a backend plus the rules of how the record is written.
 #[derive(Debug, Clone)]
 pub struct Store {
     backend: Arc<dyn Backend>,
     /// The stems snippets have found, shared by every search.
     stems: Arc<std::sync::Mutex<search::StemCache>>,
+    /// Whether the last write failed in the database (a full disk, a lost connection), not
+    /// refused by the domain: until a write succeeds, readiness asks for a probe write.
+    write_failed: Arc<AtomicBool>,
 }
 
 impl Store {
@@ -248,7 +262,24 @@ impl Store {
         Self {
             backend,
             stems: Arc::default(),
+            write_failed: Arc::default(),
         }
+    }
+
+    /// Checks that the store can serve: [`Backend::ready`], and, when the last write failed
+    /// in the database, that a write commits now ([`Backend::probe_write`]). So a store
+    /// whose writes fail is not ready, and it is ready again, without a restart, as soon as
+    /// it takes writes.
+    ///
+    /// # Errors
+    /// When it cannot serve.
+    pub async fn ready(&self) -> Result<()> {
+        self.backend.ready().await?;
+        if self.write_failed.load(Ordering::Acquire) {
+            self.backend.probe_write().await?;
+            self.write_failed.store(false, Ordering::Release);
+        }
+        Ok(())
     }
 
     /// The backend.
@@ -284,6 +315,23 @@ impl Store {
     /// # Errors
     /// The first refusal (nothing written) or a storage failure (nothing written).
     pub async fn record_all(
+        &self,
+        actor: &str,
+        at: Timestamp,
+        steps: &[Step<'_>],
+    ) -> Result<Vec<RecordedEvent>> {
+        let recorded = self.write_all(actor, at, steps).await;
+        match &recorded {
+            Ok(_) => self.write_failed.store(false, Ordering::Release),
+            Err(StoreError::Unavailable(_) | StoreError::Refused(_)) => {
+                self.write_failed.store(true, Ordering::Release);
+            }
+            Err(StoreError::Domain(_) | StoreError::CorruptEvent { .. }) => {}
+        }
+        recorded
+    }
+
+    async fn write_all(
         &self,
         actor: &str,
         at: Timestamp,
@@ -553,6 +601,22 @@ pub struct Migration {
     pub name: &'static str,
     /// The statements.
     pub sql: &'static str,
+}
+
+/// Whether a database whose highest applied migration is `applied` has every one of
+/// `migrations` (a newer build may have applied more).
+///
+/// # Errors
+/// [`StoreError::Unavailable`] naming both versions when it lacks some.
+pub fn schema_is_current(migrations: &[Migration], applied: Option<i64>) -> Result<()> {
+    let latest = migrations.last().map_or(0, |m| m.version);
+    match applied {
+        Some(v) if v >= latest => Ok(()),
+        _ => Err(StoreError::Unavailable(format!(
+            "the schema is at migration {}, this build needs {latest}",
+            applied.unwrap_or(0)
+        ))),
+    }
 }
 
 /// A search hit row as both backends return it: the entry's JSON, its rank (in the

@@ -52,25 +52,20 @@ pub(crate) async fn conditional_get(
         hex::encode(&who.finalize()[..8])
     );
     let tag = HeaderValue::from_str(&tag).ok();
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == "*" || tag.as_ref().is_some_and(|tag| t.trim() == tag))
-        });
-    if matches {
-        let mut res = StatusCode::NOT_MODIFIED.into_response();
-        if let Some(tag) = tag {
-            res.headers_mut().insert(header::ETAG, tag);
-        }
-        return res;
+    let precondition = IfNoneMatch::of(req.headers(), tag.as_ref());
+    // A tag of ours names a response that was 200 at this version: answer without
+    // rendering. `*` matches only a resource that exists (RFC 9110 §13.1.2), which only
+    // the response can tell: a missing path stays 404.
+    if precondition == IfNoneMatch::Tag {
+        return not_modified(tag);
     }
     let key = anonymous(req.headers()).then(|| Key::of(req.uri(), req.headers()));
     if let Some(key) = &key
         && let Some(mut res) = s.pages.get(version, key)
     {
+        if precondition == IfNoneMatch::Any && res.status() == StatusCode::OK {
+            return not_modified(tag);
+        }
         if let Some(tag) = tag {
             res.headers_mut().insert(header::ETAG, tag);
         }
@@ -79,6 +74,9 @@ pub(crate) async fn conditional_get(
     let mut res = next.run(req).await;
     if res.status() != StatusCode::OK {
         return res;
+    }
+    if precondition == IfNoneMatch::Any {
+        return not_modified(tag);
     }
     res.headers_mut().insert(
         header::VARY,
@@ -89,6 +87,44 @@ pub(crate) async fn conditional_get(
     {
         res = store(&s, version, key, res).await;
     }
+    if let Some(tag) = tag {
+        res.headers_mut().insert(header::ETAG, tag);
+    }
+    res
+}
+
+/// What a request's `If-None-Match` asks of this response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IfNoneMatch {
+    /// No header, or no tag that matches.
+    No,
+    /// One of its tags is this version's.
+    Tag,
+    /// `*`: any current representation.
+    Any,
+}
+
+impl IfNoneMatch {
+    fn of(headers: &axum::http::HeaderMap, tag: Option<&HeaderValue>) -> Self {
+        let Some(value) = headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Self::No;
+        };
+        let mut any = false;
+        for t in value.split(',').map(str::trim) {
+            if tag.is_some_and(|tag| t == tag) {
+                return Self::Tag;
+            }
+            any |= t == "*";
+        }
+        if any { Self::Any } else { Self::No }
+    }
+}
+
+fn not_modified(tag: Option<HeaderValue>) -> Response {
+    let mut res = StatusCode::NOT_MODIFIED.into_response();
     if let Some(tag) = tag {
         res.headers_mut().insert(header::ETAG, tag);
     }

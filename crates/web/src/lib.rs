@@ -95,7 +95,7 @@ async fn healthz() -> &'static str {
     "ok\n"
 }
 
-/// Ready: the store answers.
+/// Ready: the store can serve (schema, chain head, and writes again after one failed).
 async fn readyz(State(state): State<WebState>) -> impl IntoResponse {
     match state.app.ready().await {
         Ok(()) => (StatusCode::OK, "ready\n".to_owned()),

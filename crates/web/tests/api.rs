@@ -448,6 +448,34 @@ async fn unchanged_responses_answer_304_and_a_new_event_changes_the_etag() {
     );
 }
 
+/// `If-None-Match: *` asks whether the resource exists (RFC 9110 §13.1.2): 304 for one
+/// that does, and a missing path stays 404, on the API and on pages, for anonymous
+/// readers (whose responses are kept) and signed-in ones.
+#[tokio::test]
+async fn if_none_match_any_answers_304_only_for_a_resource_that_exists() {
+    let t = TestWeb::new().await;
+    let get = |path: &str, token: Option<&str>| {
+        let mut req = Request::get(path).header(header::IF_NONE_MATCH, "*");
+        if let Some(token) = token {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        req.body(Body::empty()).unwrap()
+    };
+    for token in [None, Some(TOKEN)] {
+        for path in ["/api/v1/conferences/pp-14/documents", "/"] {
+            // Twice: the second may come from the kept responses.
+            for _ in 0..2 {
+                let res = t.router.clone().oneshot(get(path, token)).await.unwrap();
+                assert_eq!(res.status(), StatusCode::NOT_MODIFIED, "{path} {token:?}");
+            }
+        }
+        for path in ["/api/v1/conferences/no-such-conference", "/no/such/page"] {
+            let res = t.router.clone().oneshot(get(path, token)).await.unwrap();
+            assert_eq!(res.status(), StatusCode::NOT_FOUND, "{path} {token:?}");
+        }
+    }
+}
+
 /// Every endpoint × every kind of caller: reads are open to all, writes only to those
 /// with the right, and each refusal writes nothing.
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Helpers for tests that run the real `plenary` binary.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -50,16 +50,29 @@ pub struct Server {
 
 impl Server {
     pub fn start(args: &[&str]) -> Server {
+        Server::start_from(plenary(), args)
+    }
+
+    /// Starts `command` (the binary, or a shell that execs it) with `args`. Its log goes
+    /// through a pipe into the test's output (shown when the test fails), never straight
+    /// into a file the server writes: a test may limit what the server can write.
+    pub fn start_from(mut command: Command, args: &[&str]) -> Server {
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
-        let child = plenary()
+        let mut child = command
             .args(args)
             .args(["--listen", &listen])
             .env("PLENARY_LOG", "warn")
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .expect("start plenary");
+        let log = child.stderr.take().expect("stderr");
+        std::thread::spawn(move || {
+            for line in BufReader::new(log).lines().map_while(Result::ok) {
+                eprintln!("{line}");
+            }
+        });
         let server = Server { child, port };
         server.wait_healthy(Duration::from_secs(60));
         server

@@ -1,0 +1,8 @@
+-- Readiness after a failed write (`/readyz`) commits a 64 KiB row here: a database that
+-- cannot take it (a full disk) is not ready. One row, rewritten by each probe; not part of
+-- the record or its views. Stored uncompressed, so that the probe writes all its bytes.
+CREATE TABLE write_probe (
+    id  INTEGER PRIMARY KEY CHECK (id = 1),
+    pad BYTEA   NOT NULL
+);
+ALTER TABLE write_probe ALTER COLUMN pad SET STORAGE EXTERNAL;
