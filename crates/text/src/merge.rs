@@ -671,16 +671,7 @@ fn whole_alternatives(base: &Text, variants: &[(&[String], Variant)]) -> Text {
 /// gives one proposal's text and never words that nobody proposed.
 fn merge_text(base: &Text, variants: &[(&[String], Variant)]) -> (Text, Vec<String>) {
     let btoks = words::tokens(base);
-    // (start, end, variant index, inserted text)
-    let mut all: Vec<(usize, usize, usize, Text)> = Vec::new();
-    for (v, (_, var)) in variants.iter().enumerate() {
-        if let Variant::Change(t) = var {
-            let (_, hs) = hunks(base, t);
-            for (s, e, ins) in hs {
-                all.push((s, e, v, ins));
-            }
-        }
-    }
+    let all = changes_of(base, variants);
     if all.is_empty() {
         return (base.clone(), Vec::new());
     }
@@ -949,12 +940,10 @@ pub fn next_provisional(label: &str, used: &HashSet<String>) -> Option<String> {
         .find(|c| !used.contains(c) && crate::notation::label_of(&format!("{c} x")) == c)
 }
 
-/// Word-level n-way combination of changes to one text: changes to different words are
-/// all applied; where two change the same words differently, `None`.
-fn combine_changes(base: &Text, variants: &[(&[String], Variant)]) -> Option<Text> {
-    let btoks = words::tokens(base);
-    // (start, end, variant index, inserted text)
-    let mut all: Vec<(usize, usize, usize, Text)> = Vec::new();
+/// Every change the variants make to `base`, word by word: (start, end, variant index,
+/// inserted text), in base token positions.
+fn changes_of(base: &Text, variants: &[(&[String], Variant)]) -> Vec<(usize, usize, usize, Text)> {
+    let mut all = Vec::new();
     for (v, (_, var)) in variants.iter().enumerate() {
         if let Variant::Change(t) = var {
             let (_, hs) = hunks(base, t);
@@ -963,6 +952,14 @@ fn combine_changes(base: &Text, variants: &[(&[String], Variant)]) -> Option<Tex
             }
         }
     }
+    all
+}
+
+/// Word-level n-way combination of changes to one text: changes to different words are
+/// all applied; where two change the same words differently, `None`.
+fn combine_changes(base: &Text, variants: &[(&[String], Variant)]) -> Option<Text> {
+    let btoks = words::tokens(base);
+    let mut all = changes_of(base, variants);
     if all.is_empty() {
         return Some(base.clone());
     }

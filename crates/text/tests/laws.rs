@@ -405,6 +405,24 @@ fn rewordings() -> impl Strategy<Value = Vec<Edit>> {
     prop::collection::vec(edit, 0..5)
 }
 
+/// A bracket-free base with distinct paragraphs, and three proposals (RCC, CITEL, USA)
+/// that reword it and add paragraphs.
+fn base_and_three_proposals() -> impl Strategy<Value = (Instrument, Vec<Proposal>)> {
+    (instrument(), rewordings(), rewordings(), rewordings())
+        .prop_map(|(base, e1, e2, e3)| {
+            let base = without_brackets(base);
+            let ps = vec![
+                proposal(apply_edits(&base, &e1, "p"), "RCC"),
+                proposal(apply_edits(&base, &e2, "q"), "CITEL"),
+                proposal(apply_edits(&base, &e3, "r"), "USA"),
+            ];
+            (base, ps)
+        })
+        .prop_filter("paragraphs with distinct texts", |(base, ps)| {
+            distinct_texts(base) && ps.iter().all(|p| distinct_texts(&p.text))
+        })
+}
+
 fn distinct_texts(inst: &Instrument) -> bool {
     let texts: Vec<String> = inst
         .provisions()
@@ -524,16 +542,8 @@ proptest! {
 
     #[test]
     fn choosing_a_proposals_alternatives_gives_its_wording_and_noc_gives_the_base(
-        base in instrument(), e1 in rewordings(), e2 in rewordings(), e3 in rewordings()
+        (base, ps) in base_and_three_proposals()
     ) {
-        let base = without_brackets(base);
-        prop_assume!(distinct_texts(&base));
-        let ps = [
-            proposal(apply_edits(&base, &e1, "p"), "RCC"),
-            proposal(apply_edits(&base, &e2, "q"), "CITEL"),
-            proposal(apply_edits(&base, &e3, "r"), "USA"),
-        ];
-        prop_assume!(ps.iter().all(|p| distinct_texts(&p.text)));
         // The base wording joins every disputed provision, as a compilation has it.
         let mut all = ps.to_vec();
         all.push(Proposal {
@@ -566,16 +576,8 @@ proptest! {
 
     #[test]
     fn every_paragraph_that_is_not_the_bases_names_exactly_the_proposals_that_brought_it(
-        base in instrument(), e1 in rewordings(), e2 in rewordings(), e3 in rewordings()
+        (base, ps) in base_and_three_proposals()
     ) {
-        let base = without_brackets(base);
-        prop_assume!(distinct_texts(&base));
-        let ps = [
-            proposal(apply_edits(&base, &e1, "p"), "RCC"),
-            proposal(apply_edits(&base, &e2, "q"), "CITEL"),
-            proposal(apply_edits(&base, &e3, "r"), "USA"),
-        ];
-        prop_assume!(ps.iter().all(|p| distinct_texts(&p.text)));
         let m = merge_with(&base, &ps, Identities::Stable);
         let base_ids: std::collections::HashSet<&str> = base.provisions().iter().map(|(_, _, p)| p.id.as_str()).collect();
         // What each proposal added: its paragraphs the merge aligns with no base paragraph.

@@ -145,15 +145,25 @@ async fn versions(
     Path(id): Path<String>,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers).await?;
-    if s.app.draft(&who, &id).await?.is_none() {
-        return Err(Problem::not_found(&format!("draft '{id}'")));
-    }
+    let who = existing_draft(&s, &headers, &id).await?;
     page(
         &s.app.draft_versions(&who, &id).await?,
         |v| v.seq.to_string(),
         &uri,
     )
+}
+
+/// The reader, once the draft is known to exist (404 otherwise).
+async fn existing_draft(
+    s: &WebState,
+    headers: &HeaderMap,
+    id: &str,
+) -> Result<plenary_domain::access::Actor, Problem> {
+    let who = reader(s, headers).await?;
+    if s.app.draft(&who, id).await?.is_none() {
+        return Err(Problem::not_found(&format!("draft '{id}'")));
+    }
+    Ok(who)
 }
 
 async fn brackets(
@@ -162,10 +172,7 @@ async fn brackets(
     Path(id): Path<String>,
     uri: Uri,
 ) -> Result<Response, Problem> {
-    let who = reader(&s, &headers).await?;
-    if s.app.draft(&who, &id).await?.is_none() {
-        return Err(Problem::not_found(&format!("draft '{id}'")));
-    }
+    let who = existing_draft(&s, &headers, &id).await?;
     page(
         &s.app.bracket_histories(&who, &id).await?,
         |b| b.bracket.clone(),
