@@ -7,6 +7,8 @@
 mod api;
 mod cache;
 mod etag;
+mod headers;
+mod limits;
 mod negotiation;
 mod openapi;
 mod pages;
@@ -23,6 +25,7 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use plenary_app::App;
 
+pub use limits::SignInLimits;
 pub use openapi::document as openapi_document;
 pub use problem::Problem;
 
@@ -37,6 +40,10 @@ pub struct WebConfig {
     pub admin_token: Option<String>,
     /// Mark session cookies `Secure` even when no proxy says the request came over TLS.
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (the site is served over TLS only).
+    pub hsts: bool,
+    /// Limits on sign-ins and other argon2 work, per client address and in total.
+    pub sign_in_limits: SignInLimits,
     /// The largest file a language version may have, in bytes (`None`:
     /// [`DEFAULT_MAX_FILE_BYTES`]). Other requests keep [`MAX_BODY_BYTES`].
     pub max_file_bytes: Option<usize>,
@@ -57,6 +64,8 @@ pub struct Shared {
     config: WebConfig,
     /// Rendered responses for anonymous readers (see `cache`).
     pages: cache::PageCache,
+    /// The buckets of [`WebConfig::sign_in_limits`].
+    limiter: limits::Limiter,
 }
 
 impl std::ops::Deref for WebState {
@@ -71,6 +80,7 @@ impl std::ops::Deref for WebState {
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = WebState(Arc::new(Shared {
         app,
+        limiter: limits::Limiter::new(config.sign_in_limits),
         config,
         pages: cache::PageCache::default(),
     }));
@@ -85,7 +95,15 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             etag::conditional_get,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_argon2,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
