@@ -14,6 +14,7 @@ mod openapi;
 mod pages;
 mod problem;
 mod search;
+mod serve;
 mod session;
 
 use std::sync::Arc;
@@ -28,6 +29,7 @@ use plenary_app::App;
 pub use limits::SignInLimits;
 pub use openapi::document as openapi_document;
 pub use problem::Problem;
+pub use serve::{ServeOptions, serve};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
