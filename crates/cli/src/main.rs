@@ -204,6 +204,10 @@ struct HttpArgs {
     /// it only when the site is served over TLS).
     #[arg(long, env = "PLENARY_HSTS")]
     hsts: bool,
+    /// Behind a reverse proxy: limit sign-ins by the client address the proxy puts last in
+    /// X-Forwarded-For, not by the proxy's own address.
+    #[arg(long, env = "PLENARY_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
     /// Seconds a client has to send a request's headers, and a kept-alive connection to
     /// start its next request, before it is closed [default: 10].
     #[arg(long, env = "PLENARY_HEADER_READ_TIMEOUT", value_name = "SECONDS",
@@ -468,6 +472,7 @@ async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<(
             .or_else(|| file.admin_token.clone()),
         secure_cookies: http.secure_cookies,
         hsts: http.hsts,
+        trust_forwarded_for: http.trust_forwarded_for,
         max_file_bytes: http.max_file_bytes.or(file.max_file_bytes),
         ..plenary_web::WebConfig::default()
     };

@@ -46,6 +46,10 @@ pub struct WebConfig {
     pub hsts: bool,
     /// Limits on sign-ins and other argon2 work, per client address and in total.
     pub sign_in_limits: SignInLimits,
+    /// Take the client's address from the last `X-Forwarded-For` entry (the one the
+    /// reverse proxy in front added), not the TCP peer (which is then the proxy). Only
+    /// behind such a proxy: otherwise a client names any address it likes.
+    pub trust_forwarded_for: bool,
     /// The largest file a language version may have, in bytes (`None`:
     /// [`DEFAULT_MAX_FILE_BYTES`]). Other requests keep [`MAX_BODY_BYTES`].
     pub max_file_bytes: Option<usize>,

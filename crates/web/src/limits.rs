@@ -165,15 +165,33 @@ fn runs_argon2(method: &Method, path: &str) -> bool {
     method == Method::POST && matches!(path, "/api/v1/session" | "/sign-in" | "/api/v1/accounts")
 }
 
+/// The address the nearest proxy saw: the last `X-Forwarded-For` entry (earlier entries
+/// are whatever the client wrote).
+fn forwarded_client(headers: &axum::http::HeaderMap) -> Option<IpAddr> {
+    let last = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .last()?;
+    last.trim().parse().ok()
+}
+
 /// Middleware: refuses argon2 requests beyond the limits with `429` and `Retry-After`.
 pub(crate) async fn limit_argon2(State(s): State<WebState>, req: Request, next: Next) -> Response {
     if !runs_argon2(req.method(), req.uri().path()) {
         return next.run(req).await;
     }
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
+    let forwarded = s
+        .config
+        .trust_forwarded_for
+        .then(|| forwarded_client(req.headers()))
+        .flatten();
+    let client = forwarded.or_else(|| {
+        req.extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip())
+    });
     match s.limiter.take(client) {
         Ok(()) => next.run(req).await,
         Err(wait) => {

@@ -230,6 +230,53 @@ async fn sign_ins_beyond_an_addresss_limit_wait_with_retry_after_while_others_si
 }
 
 #[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit_and_otherwise_none_escapes()
+{
+    let limits = SignInLimits {
+        per_address_burst: 1,
+        per_address_per_minute: 1,
+        total_burst: 1000,
+        total_per_minute: 1000,
+    };
+    let proxy = [10, 0, 0, 1];
+    let via_proxy = |client: &str| {
+        let mut req = sign_in_from(proxy, "bra.delegate", "guess guess guess");
+        req.headers_mut().insert(
+            "x-forwarded-for",
+            format!("203.0.113.250, {client}").parse().unwrap(),
+        );
+        req
+    };
+    for (trusted, second) in [
+        (true, StatusCode::UNAUTHORIZED),
+        (false, StatusCode::TOO_MANY_REQUESTS),
+    ] {
+        let (router, _d) = serve(WebConfig {
+            sign_in_limits: limits,
+            trust_forwarded_for: trusted,
+            ..WebConfig::default()
+        })
+        .await;
+        let first = router
+            .clone()
+            .oneshot(via_proxy("192.0.2.1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            first.status(),
+            StatusCode::UNAUTHORIZED,
+            "trusted: {trusted}"
+        );
+        let other = router
+            .clone()
+            .oneshot(via_proxy("192.0.2.2"))
+            .await
+            .unwrap();
+        assert_eq!(other.status(), second, "trusted: {trusted}");
+    }
+}
+
+#[tokio::test]
 async fn the_whole_server_takes_only_so_many_sign_ins_from_many_addresses() {
     let (router, _d) = serve(WebConfig {
         sign_in_limits: SignInLimits {
