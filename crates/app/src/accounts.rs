@@ -14,14 +14,60 @@ use crate::{App, AppError, Result};
 
 /// Shortest password accepted, in characters.
 pub const MIN_PASSWORD_CHARS: usize = 12;
-/// Longest password accepted, in bytes (argon2 input stays bounded).
+/// Longest password accepted, in bytes (argon2 input stays bounded). A sign-in with a
+/// longer one is refused before any lookup, the same for every username.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
+/// Longest username accepted, in bytes; a sign-in with a longer one is refused before any
+/// lookup.
+pub const MAX_USERNAME_BYTES: usize = 64;
 /// Failed sign-ins allowed per username within [`LOGIN_WINDOW_MINUTES`].
 pub const MAX_LOGIN_FAILURES: i64 = 5;
 /// The window of the sign-in limit.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
 /// How long a session lasts.
 pub const SESSION_HOURS: i64 = 12;
+/// How long an API token lasts unless its holder asks for less or more.
+pub const DEFAULT_TOKEN_DAYS: u32 = 90;
+/// The longest life an API token may be given.
+pub const MAX_TOKEN_DAYS: u32 = 366;
+/// A token's last use is noted at most once per this many minutes (not a write per request).
+const TOKEN_USE_RESOLUTION_MINUTES: i64 = 60;
+
+/// An API token just issued: the secret is shown once, here only.
+#[derive(Debug, Clone)]
+pub struct IssuedApiToken {
+    /// The secret, for `Authorization: Bearer`.
+    pub token: String,
+    /// What the holder sees of it afterwards.
+    pub view: ApiTokenView,
+}
+
+/// An API token as its holder sees it in the list: never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+pub struct ApiTokenView {
+    /// Its id, to revoke it by.
+    pub id: String,
+    /// What it is for.
+    pub label: String,
+    /// When it was issued.
+    pub created_at: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// When it last identified a request, to the hour; absent if never.
+    pub last_used_at: Option<String>,
+}
+
+impl From<ApiTokenRecord> for ApiTokenView {
+    fn from(t: ApiTokenRecord) -> Self {
+        Self {
+            id: t.id,
+            label: t.label,
+            created_at: t.created_at,
+            expires_at: t.expires_at,
+            last_used_at: t.last_used_at,
+        }
+    }
+}
 
 /// A new account's details.
 #[derive(Debug, Clone)]
@@ -118,6 +164,30 @@ fn check_password(password: &str) -> std::result::Result<(), DomainError> {
     Ok(())
 }
 
+/// The key failed sign-ins are counted under: bounded (a SHA-256), and the same for every
+/// spelling of one name.
+fn failure_key(username: &str) -> String {
+    sha256(&username.trim().to_lowercase())
+}
+
+/// Refuses a sign-in whose username or password is longer than any account's could be,
+/// before any lookup: the same answer, after the same work, whether the name exists or not.
+fn check_sign_in_lengths(username: &str, password: &str) -> std::result::Result<(), DomainError> {
+    if username.len() > MAX_USERNAME_BYTES {
+        return Err(DomainError::invalid(
+            "username",
+            format!("must have at most {MAX_USERNAME_BYTES} bytes"),
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(DomainError::invalid(
+            "password",
+            format!("must have at most {MAX_PASSWORD_BYTES} bytes"),
+        ));
+    }
+    Ok(())
+}
+
 fn hash_password(password: &str) -> Result<String> {
     let mut salt = [0u8; 16];
     getrandom::getrandom(&mut salt).map_err(|e| {
@@ -140,6 +210,15 @@ fn verify_password(password: &str, hash: &str) -> bool {
                 .verify_password(password.as_bytes(), &parsed)
                 .is_ok()
         })
+        .unwrap_or(false)
+}
+
+/// Checks a password off the async workers: argon2 takes tens of milliseconds of CPU, which
+/// would otherwise hold up every request scheduled on the same thread.
+async fn verify_password_blocking(password: &str, hash: &str) -> bool {
+    let (password, hash) = (password.to_owned(), hash.to_owned());
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
         .unwrap_or(false)
 }
 
@@ -232,7 +311,8 @@ impl App {
         Ok(out)
     }
 
-    /// Sets a new password (secretariat only) and ends the account's sessions.
+    /// Sets a new password (secretariat only) and ends the account's sessions and API
+    /// tokens.
     ///
     /// # Errors
     /// Forbidden, unknown username, or a bad password.
@@ -257,7 +337,10 @@ impl App {
             .accounts()
             .set_password_hash(&account.id, &hash_password(password)?)
             .await?;
-        self.store.accounts().clear_login_failures(username).await?;
+        self.store
+            .accounts()
+            .clear_login_failures(&failure_key(username))
+            .await?;
         Ok(())
     }
 
@@ -265,6 +348,8 @@ impl App {
     /// session.
     ///
     /// # Errors
+    /// [`SignInError::Field`] for a username or password longer than any account's
+    /// (before any lookup, and storing nothing),
     /// [`SignInError::RateLimited`] after too many failures (even with the right password),
     /// [`SignInError::Invalid`] for a wrong name or password (the same for both).
     pub async fn sign_in(
@@ -272,12 +357,14 @@ impl App {
         username: &str,
         password: &str,
     ) -> std::result::Result<OpenedSession, SignInError> {
+        check_sign_in_lengths(username, password).map_err(SignInError::Field)?;
         let store = self.store.accounts();
         let at = now();
         let since =
             Timestamp::new(at.get() - time::Duration::minutes(LOGIN_WINDOW_MINUTES)).to_string();
+        let key = failure_key(username);
         let failures = store
-            .login_failures_since(username, &since)
+            .login_failures_since(&key, &since)
             .await
             .map_err(SignInError::store)?;
         if failures >= MAX_LOGIN_FAILURES {
@@ -289,24 +376,23 @@ impl App {
             .account_by_username(username)
             .await
             .map_err(SignInError::store)?;
+        // Known or not, the name costs one argon2 verification.
         let ok = match &account {
-            Some(a) => {
-                password.len() <= MAX_PASSWORD_BYTES && verify_password(password, &a.password_hash)
-            }
+            Some(a) => verify_password_blocking(password, &a.password_hash).await,
             None => {
-                verify_password(password, dummy_hash());
+                verify_password_blocking(password, dummy_hash()).await;
                 false
             }
         };
         let Some(account) = account.filter(|_| ok) else {
             store
-                .record_login_failure(username, &at.to_string())
+                .record_login_failure(&key, &at.to_string(), &since)
                 .await
                 .map_err(SignInError::store)?;
             return Err(SignInError::Invalid);
         };
         store
-            .clear_login_failures(username)
+            .clear_login_failures(&key)
             .await
             .map_err(SignInError::store)?;
         let token = random_token().map_err(SignInError::App)?;
@@ -366,19 +452,22 @@ impl App {
         Ok(self.store.accounts().delete_session(&sha256(token)).await?)
     }
 
-    /// Issues an API token for the signed-in account (shown once).
+    /// Issues an API token for the signed-in account (shown once), lasting
+    /// `expires_in_days` ([`DEFAULT_TOKEN_DAYS`] if not given).
     ///
     /// # Errors
-    /// Forbidden for anonymous, or a storage failure.
-    pub async fn issue_api_token(&self, by: &Actor, label: &str) -> Result<String> {
+    /// Forbidden for anonymous, a bad label or life (naming the field), or a storage
+    /// failure.
+    pub async fn issue_api_token(
+        &self,
+        by: &Actor,
+        label: &str,
+        expires_in_days: Option<u32>,
+    ) -> Result<IssuedApiToken> {
         let store = self.store.accounts();
-        let account =
-            store
-                .account_by_username(&by.id)
-                .await?
-                .ok_or_else(|| DomainError::Forbidden {
-                    reason: "sign in to obtain an API token".into(),
-                })?;
+        let account = self
+            .own_account(by, "sign in to obtain an API token")
+            .await?;
         if label.trim().is_empty() || label.len() > 200 {
             return Err(DomainError::invalid(
                 "label",
@@ -386,19 +475,83 @@ impl App {
             )
             .into());
         }
+        let days = expires_in_days.unwrap_or(DEFAULT_TOKEN_DAYS);
+        if !(1..=MAX_TOKEN_DAYS).contains(&days) {
+            return Err(DomainError::invalid(
+                "expires_in_days",
+                format!("give 1 to {MAX_TOKEN_DAYS} days"),
+            )
+            .into());
+        }
         let token = random_token()?;
-        store
-            .create_api_token(&ApiTokenRecord {
-                token_sha256: sha256(&token),
-                account_id: account.id,
-                label: label.trim().to_owned(),
-                created_at: now().to_string(),
-            })
-            .await?;
-        Ok(token)
+        let at = now();
+        let record = ApiTokenRecord {
+            id: uuid_like()?,
+            token_sha256: sha256(&token),
+            account_id: account.id,
+            label: label.trim().to_owned(),
+            created_at: at.to_string(),
+            expires_at: Timestamp::new(at.get() + time::Duration::days(i64::from(days)))
+                .to_string(),
+            last_used_at: None,
+        };
+        store.create_api_token(&record).await?;
+        Ok(IssuedApiToken {
+            token,
+            view: record.into(),
+        })
     }
 
-    /// The actor of an API token, if valid.
+    /// The API tokens of the signed-in account, newest first (expired ones too, until
+    /// revoked), never their secrets.
+    ///
+    /// # Errors
+    /// Forbidden for anonymous, or a storage failure.
+    pub async fn list_api_tokens(&self, by: &Actor) -> Result<Vec<ApiTokenView>> {
+        let account = self
+            .own_account(by, "sign in to list your API tokens")
+            .await?;
+        let tokens = self.store.accounts().api_tokens(&account.id).await?;
+        Ok(tokens.into_iter().map(ApiTokenView::from).collect())
+    }
+
+    /// Revokes one of the signed-in account's API tokens: it stops working at once.
+    ///
+    /// # Errors
+    /// Forbidden for anonymous, not found if the account holds no token with that id (a
+    /// token of another account included), or a storage failure.
+    pub async fn revoke_api_token(&self, by: &Actor, id: &str) -> Result<()> {
+        let account = self
+            .own_account(by, "sign in to revoke your API tokens")
+            .await?;
+        if self
+            .store
+            .accounts()
+            .delete_api_token(&account.id, id)
+            .await?
+        {
+            Ok(())
+        } else {
+            Err(DomainError::NotFound {
+                kind: "API token".into(),
+                id: id.into(),
+            }
+            .into())
+        }
+    }
+
+    async fn own_account(&self, by: &Actor, reason: &str) -> Result<AccountRecord> {
+        Ok(self
+            .store
+            .accounts()
+            .account_by_username(&by.id)
+            .await?
+            .ok_or_else(|| DomainError::Forbidden {
+                reason: reason.into(),
+            })?)
+    }
+
+    /// The actor of an API token, if it is known and unexpired.
     ///
     /// # Errors
     /// A storage failure.
@@ -407,9 +560,19 @@ impl App {
         let Some(t) = store.api_token(&sha256(token)).await? else {
             return Ok(None);
         };
+        let at = now();
+        if t.expires_at <= at.to_string() {
+            return Ok(None);
+        }
         let Some(account) = store.account(&t.account_id).await? else {
             return Ok(None);
         };
+        let stale =
+            Timestamp::new(at.get() - time::Duration::minutes(TOKEN_USE_RESOLUTION_MINUTES))
+                .to_string();
+        if t.last_used_at.as_ref().is_none_or(|used| *used < stale) {
+            store.touch_api_token(&t.id, &at.to_string()).await?;
+        }
         let roles = parse_roles(&store.roles(&account.id).await?);
         Ok(Some(actor_of(&account, roles)))
     }
@@ -422,6 +585,9 @@ fn uuid_like() -> Result<String> {
 /// Why a sign-in failed.
 #[derive(Debug, thiserror::Error)]
 pub enum SignInError {
+    /// A username or password longer than any account's, refused before any lookup.
+    #[error(transparent)]
+    Field(DomainError),
     /// Wrong username or password (not saying which).
     #[error("the username or password is not right")]
     Invalid,

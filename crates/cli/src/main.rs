@@ -200,6 +200,23 @@ struct HttpArgs {
     /// X-Forwarded-Proto).
     #[arg(long, env = "PLENARY_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Send Strict-Transport-Security: browsers then reach the site over HTTPS only (set
+    /// it only when the site is served over TLS).
+    #[arg(long, env = "PLENARY_HSTS")]
+    hsts: bool,
+    /// Behind a reverse proxy: limit sign-ins by the client address the proxy puts last in
+    /// X-Forwarded-For, not by the proxy's own address.
+    #[arg(long, env = "PLENARY_TRUST_FORWARDED_FOR")]
+    trust_forwarded_for: bool,
+    /// Seconds a client has to send a request's headers, and a kept-alive connection to
+    /// start its next request, before it is closed [default: 10].
+    #[arg(long, env = "PLENARY_HEADER_READ_TIMEOUT", value_name = "SECONDS",
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_read_timeout: Option<u64>,
+    /// Connections open at once; more wait in the listen queue [default: 1024].
+    #[arg(long, env = "PLENARY_MAX_CONNECTIONS", value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: Option<u32>,
     /// Directory of documents' files [default: `files` in the data directory].
     #[arg(long, env = "PLENARY_FILES_DIR", value_name = "DIR")]
     files_dir: Option<PathBuf>,
@@ -454,21 +471,27 @@ async fn serve(app: App, http: &HttpArgs, file: &FileConfig) -> anyhow::Result<(
             .clone()
             .or_else(|| file.admin_token.clone()),
         secure_cookies: http.secure_cookies,
+        hsts: http.hsts,
+        trust_forwarded_for: http.trust_forwarded_for,
         max_file_bytes: http.max_file_bytes.or(file.max_file_bytes),
+        ..plenary_web::WebConfig::default()
+    };
+    let defaults = plenary_web::ServeOptions::default();
+    let options = plenary_web::ServeOptions {
+        header_read_timeout: http
+            .header_read_timeout
+            .map_or(defaults.header_read_timeout, std::time::Duration::from_secs),
+        max_connections: http
+            .max_connections
+            .map_or(defaults.max_connections, |n| n as usize),
+        ..defaults
     };
     let router = plenary_web::router(app, web);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("cannot listen on {addr}"))?;
     tracing::info!("serving on http://{}", listener.local_addr()?);
-    // Responses go out as soon as they are written, not held back for the next segment.
-    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!(error = %e, "TCP_NODELAY");
-        }
-    });
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown())
+    plenary_web::serve(listener, router, options, shutdown())
         .await
         .context("serving")?;
     Ok(())

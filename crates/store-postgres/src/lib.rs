@@ -57,6 +57,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "write probe",
         sql: include_str!("../migrations/0006_write_probe.sql"),
     },
+    Migration {
+        version: 7,
+        name: "bounded credentials",
+        sql: include_str!("../migrations/0007_bounded_credentials.sql"),
+    },
 ];
 
 /// Binds a search's match expression, hidden scopes and filters, in the order the search
@@ -704,6 +709,11 @@ impl AccountStore for PostgresBackend {
             .execute(&mut *tx)
             .await
             .map_err(unavailable)?;
+        sqlx::query("DELETE FROM api_tokens WHERE account_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
         tx.commit().await.map_err(unavailable)?;
         Ok(done.rows_affected() == 1)
     }
@@ -765,12 +775,15 @@ impl AccountStore for PostgresBackend {
 
     async fn create_api_token(&self, t: &ApiTokenRecord) -> Result<()> {
         sqlx::query(
-            "INSERT INTO api_tokens (token_sha256, account_id, label, created_at) VALUES ($1, $2, $3, $4)",
+            "INSERT INTO api_tokens (id, token_sha256, account_id, label, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5, $6)",
         )
+        .bind(&t.id)
         .bind(&t.token_sha256)
         .bind(&t.account_id)
         .bind(&t.label)
         .bind(&t.created_at)
+        .bind(&t.expires_at)
         .execute(&self.pool)
         .await
         .map(|_| ())
@@ -778,26 +791,32 @@ impl AccountStore for PostgresBackend {
     }
 
     async fn api_token(&self, token_sha256: &str) -> Result<Option<ApiTokenRecord>> {
-        let row: Option<(String, String, String, String)> = sqlx::query_as(
-            "SELECT token_sha256, account_id, label, created_at FROM api_tokens WHERE token_sha256 = $1",
+        let row: Option<ApiTokenRow> = sqlx::query_as(
+            "SELECT id, token_sha256, account_id, label, created_at, expires_at, last_used_at
+             FROM api_tokens WHERE token_sha256 = $1",
         )
         .bind(token_sha256)
         .fetch_optional(&self.pool)
         .await
         .map_err(unavailable)?;
-        Ok(row.map(
-            |(token_sha256, account_id, label, created_at)| ApiTokenRecord {
-                token_sha256,
-                account_id,
-                label,
-                created_at,
-            },
-        ))
+        Ok(row.map(api_token_from_row))
     }
 
-    async fn record_login_failure(&self, username: &str, at: &str) -> Result<()> {
-        sqlx::query("INSERT INTO login_failures (username, at) VALUES ($1, $2)")
-            .bind(username)
+    async fn api_tokens(&self, account_id: &str) -> Result<Vec<ApiTokenRecord>> {
+        let rows: Vec<ApiTokenRow> = sqlx::query_as(
+            "SELECT id, token_sha256, account_id, label, created_at, expires_at, last_used_at
+             FROM api_tokens WHERE account_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(account_id)
+        .fetch_all(&self.pool)
+        .await
+        .map_err(unavailable)?;
+        Ok(rows.into_iter().map(api_token_from_row).collect())
+    }
+
+    async fn touch_api_token(&self, id: &str, at: &str) -> Result<()> {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $2 WHERE id = $1")
+            .bind(id)
             .bind(at)
             .execute(&self.pool)
             .await
@@ -805,24 +824,82 @@ impl AccountStore for PostgresBackend {
             .map_err(unavailable)
     }
 
-    async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64> {
-        let (n,): (i64,) =
-            sqlx::query_as("SELECT COUNT(*) FROM login_failures WHERE username = $1 AND at >= $2")
-                .bind(username)
-                .bind(since)
-                .fetch_one(&self.pool)
-                .await
-                .map_err(unavailable)?;
+    async fn delete_api_token(&self, account_id: &str, id: &str) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM api_tokens WHERE account_id = $1 AND id = $2")
+            .bind(account_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn record_login_failure(&self, key: &str, at: &str, forget_before: &str) -> Result<()> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        sqlx::query("DELETE FROM login_failures WHERE at < $1")
+            .bind(forget_before)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        sqlx::query("INSERT INTO login_failures (key_sha256, at) VALUES ($1, $2)")
+            .bind(key)
+            .bind(at)
+            .execute(&mut *tx)
+            .await
+            .map_err(unavailable)?;
+        tx.commit().await.map_err(unavailable)
+    }
+
+    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as(
+            "SELECT COUNT(*) FROM login_failures WHERE key_sha256 = $1 AND at >= $2",
+        )
+        .bind(key)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await
+        .map_err(unavailable)?;
         Ok(n)
     }
 
-    async fn clear_login_failures(&self, username: &str) -> Result<()> {
-        sqlx::query("DELETE FROM login_failures WHERE username = $1")
-            .bind(username)
+    async fn login_failures_count(&self) -> Result<i64> {
+        let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM login_failures")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(unavailable)?;
+        Ok(n)
+    }
+
+    async fn clear_login_failures(&self, key: &str) -> Result<()> {
+        sqlx::query("DELETE FROM login_failures WHERE key_sha256 = $1")
+            .bind(key)
             .execute(&self.pool)
             .await
             .map(|_| ())
             .map_err(unavailable)
+    }
+}
+
+type ApiTokenRow = (
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+);
+
+fn api_token_from_row(row: ApiTokenRow) -> ApiTokenRecord {
+    let (id, token_sha256, account_id, label, created_at, expires_at, last_used_at) = row;
+    ApiTokenRecord {
+        id,
+        token_sha256,
+        account_id,
+        label,
+        created_at,
+        expires_at,
+        last_used_at,
     }
 }
 

@@ -84,6 +84,8 @@ pub struct SessionRecord {
 /// An API token, found by its SHA-256.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiTokenRecord {
+    /// Its public id, to list and revoke it by (not the secret, not its hash).
+    pub id: String,
     /// SHA-256 of the token (hex).
     pub token_sha256: String,
     /// The account.
@@ -92,6 +94,10 @@ pub struct ApiTokenRecord {
     pub label: String,
     /// When it was created.
     pub created_at: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// When it last identified a request, to the hour (`None`: never).
+    pub last_used_at: Option<String>,
 }
 
 /// Accounts, sessions, API tokens and failed sign-ins. Not event-sourced: credentials do
@@ -106,7 +112,8 @@ pub trait AccountStore: Send + Sync {
     async fn account(&self, id: &str) -> Result<Option<AccountRecord>>;
     /// Every account, by username.
     async fn accounts(&self) -> Result<Vec<AccountRecord>>;
-    /// Replaces a password hash and ends the account's sessions; false if no such account.
+    /// Replaces a password hash and ends the account's sessions and API tokens, in one
+    /// transaction; false if no such account.
     async fn set_password_hash(&self, id: &str, hash: &str) -> Result<bool>;
     /// The roles of an account (JSON texts).
     async fn roles(&self, id: &str) -> Result<Vec<String>>;
@@ -120,12 +127,22 @@ pub trait AccountStore: Send + Sync {
     async fn create_api_token(&self, token: &ApiTokenRecord) -> Result<()>;
     /// An API token by hash.
     async fn api_token(&self, token_sha256: &str) -> Result<Option<ApiTokenRecord>>;
-    /// Notes a failed sign-in for a username.
-    async fn record_login_failure(&self, username: &str, at: &str) -> Result<()>;
-    /// Failed sign-ins for a username at or after `since`.
-    async fn login_failures_since(&self, username: &str, since: &str) -> Result<i64>;
-    /// Forgets the failed sign-ins of a username (after a success).
-    async fn clear_login_failures(&self, username: &str) -> Result<()>;
+    /// The API tokens of an account, newest first.
+    async fn api_tokens(&self, account_id: &str) -> Result<Vec<ApiTokenRecord>>;
+    /// Notes that a token identified a request at `at`.
+    async fn touch_api_token(&self, id: &str, at: &str) -> Result<()>;
+    /// Revokes an account's token; false if the account holds no token with that id.
+    async fn delete_api_token(&self, account_id: &str, id: &str) -> Result<bool>;
+    /// Notes a failed sign-in under `key` (a bounded key the caller derives from the
+    /// username: never the name as sent), and forgets every failure before `forget_before`,
+    /// so that the table holds at most one window of failures.
+    async fn record_login_failure(&self, key: &str, at: &str, forget_before: &str) -> Result<()>;
+    /// Failed sign-ins under `key` at or after `since`.
+    async fn login_failures_since(&self, key: &str, since: &str) -> Result<i64>;
+    /// Failed sign-ins under every key (what the table holds).
+    async fn login_failures_count(&self) -> Result<i64>;
+    /// Forgets the failed sign-ins under `key` (after a success).
+    async fn clear_login_failures(&self, key: &str) -> Result<()>;
 }
 
 /// A storage backend: SQLite or PostgreSQL.

@@ -7,11 +7,14 @@
 mod api;
 mod cache;
 mod etag;
+mod headers;
+mod limits;
 mod negotiation;
 mod openapi;
 mod pages;
 mod problem;
 mod search;
+mod serve;
 mod session;
 
 use std::sync::Arc;
@@ -23,8 +26,10 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use plenary_app::App;
 
+pub use limits::SignInLimits;
 pub use openapi::document as openapi_document;
 pub use problem::Problem;
+pub use serve::{ServeOptions, serve};
 
 /// The largest request body accepted, in bytes.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -37,6 +42,14 @@ pub struct WebConfig {
     pub admin_token: Option<String>,
     /// Mark session cookies `Secure` even when no proxy says the request came over TLS.
     pub secure_cookies: bool,
+    /// Send `Strict-Transport-Security` (the site is served over TLS only).
+    pub hsts: bool,
+    /// Limits on sign-ins and other argon2 work, per client address and in total.
+    pub sign_in_limits: SignInLimits,
+    /// Take the client's address from the last `X-Forwarded-For` entry (the one the
+    /// reverse proxy in front added), not the TCP peer (which is then the proxy). Only
+    /// behind such a proxy: otherwise a client names any address it likes.
+    pub trust_forwarded_for: bool,
     /// The largest file a language version may have, in bytes (`None`:
     /// [`DEFAULT_MAX_FILE_BYTES`]). Other requests keep [`MAX_BODY_BYTES`].
     pub max_file_bytes: Option<usize>,
@@ -57,6 +70,8 @@ pub struct Shared {
     config: WebConfig,
     /// Rendered responses for anonymous readers (see `cache`).
     pages: cache::PageCache,
+    /// The buckets of [`WebConfig::sign_in_limits`].
+    limiter: limits::Limiter,
 }
 
 impl std::ops::Deref for WebState {
@@ -71,6 +86,7 @@ impl std::ops::Deref for WebState {
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = WebState(Arc::new(Shared {
         app,
+        limiter: limits::Limiter::new(config.sign_in_limits),
         config,
         pages: cache::PageCache::default(),
     }));
@@ -85,7 +101,15 @@ pub fn router(app: App, config: WebConfig) -> Router {
             state.clone(),
             etag::conditional_get,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            limits::limit_argon2,
+        ))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            headers::security_headers,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

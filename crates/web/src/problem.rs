@@ -142,6 +142,11 @@ pub(crate) const CODES: &[(&str, StatusCode, &str)] = &[
         "Too many failed sign-ins",
     ),
     (
+        "too_many_requests",
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+    ),
+    (
         "corrupt_state",
         StatusCode::INTERNAL_SERVER_ERROR,
         "Corrupt state",

@@ -2,12 +2,12 @@
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::State;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use plenary_app::AppError;
-use plenary_app::accounts::{AccountView, NewAccount, SignInError};
+use plenary_app::accounts::{AccountView, ApiTokenView, NewAccount, SignInError};
 use plenary_domain::access::Role;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
@@ -31,11 +31,17 @@ struct SignedIn {
     csrf_token: String,
 }
 
-/// An API token just issued (shown once).
+/// An API token just issued: the secret is shown once, here only.
 #[derive(Debug, serde::Serialize, schemars::JsonSchema)]
 struct IssuedToken {
+    /// The secret, for `Authorization: Bearer`.
     token: String,
+    /// Its id, to revoke it by.
+    id: String,
     label: String,
+    created_at: String,
+    /// When it stops working.
+    expires_at: String,
 }
 
 /// Signing in and out, tokens and accounts, in the API's one route table.
@@ -55,7 +61,7 @@ pub(crate) fn operations() -> Vec<Operation> {
         .signs_in()
         .json_body::<Credentials>()
         .returns::<SignedIn>(201, "Signed in; the Set-Cookie header carries the session")
-        .problems(&["too_many_sign_ins"]),
+        .problems(&["invalid_field", "too_many_sign_ins", "too_many_requests"]),
         Operation::delete("/session", "signOut", "Signs out.", sign_out)
             .tag("accounts")
             .writes()
@@ -70,7 +76,26 @@ pub(crate) fn operations() -> Vec<Operation> {
         .writes()
         .json_body::<TokenRequest>()
         .returns::<IssuedToken>(201, "The token")
-        .problems(&["invalid_field"]),
+        .problems(&["invalid_field", "forbidden"]),
+        Operation::get(
+            "/tokens",
+            "listTokens",
+            "The signed-in account's API tokens, newest first, never their secrets.",
+            list_tokens,
+        )
+        .tag("accounts")
+        .returns::<Vec<ApiTokenView>>(200, "The tokens")
+        .problems(&["forbidden"]),
+        Operation::delete(
+            "/tokens/{id}",
+            "revokeToken",
+            "Revokes one of the signed-in account's API tokens; it stops working at once.",
+            revoke_token,
+        )
+        .tag("accounts")
+        .writes()
+        .returns_nothing(204, "Revoked")
+        .problems(&["forbidden", "not_found"]),
         Operation::get(
             "/accounts",
             "listAccounts",
@@ -90,7 +115,7 @@ pub(crate) fn operations() -> Vec<Operation> {
         .writes()
         .json_body::<AccountRequest>()
         .returns::<AccountView>(201, "The account")
-        .problems(&["invalid_field", "already_exists"]),
+        .problems(&["invalid_field", "already_exists", "too_many_requests"]),
     ]
 }
 
@@ -150,13 +175,19 @@ struct Credentials {
     password: String,
 }
 
-pub(crate) fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let tls = secure
+/// `; Secure` when the site says it is behind TLS, or the proxy says this request came over
+/// it; empty otherwise (a cookie marked Secure is never sent back over plain HTTP).
+pub(crate) fn secure_attribute(headers: &HeaderMap, configured: bool) -> &'static str {
+    let tls = configured
         || headers
             .get("x-forwarded-proto")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    let secure = if tls { "; Secure" } else { "" };
+    if tls { "; Secure" } else { "" }
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let secure = secure_attribute(headers, secure);
     let text = format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
     );
@@ -193,6 +224,7 @@ async fn sign_in(
             "Bad credentials",
             "the username or password is not right",
         )),
+        Err(SignInError::Field(e)) => Err(e.into()),
         Err(e @ SignInError::RateLimited { .. }) => Err(Problem::new(
             StatusCode::TOO_MANY_REQUESTS,
             "too_many_sign_ins",
@@ -237,6 +269,9 @@ async fn sign_out(State(s): State<WebState>, headers: HeaderMap) -> Result<Respo
 #[serde(deny_unknown_fields)]
 struct TokenRequest {
     label: String,
+    /// How many days the token lasts (1 to 366; default 90).
+    #[serde(default)]
+    expires_in_days: Option<u32>,
 }
 
 async fn issue_token(
@@ -247,15 +282,36 @@ async fn issue_token(
     let body = body?;
     let who = writer(&s, &headers).await?;
     let req: TokenRequest = json_body(&headers, &body)?;
-    let token = s.app.issue_api_token(&who, &req.label).await?;
+    let issued = s
+        .app
+        .issue_api_token(&who, &req.label, req.expires_in_days)
+        .await?;
     Ok((
         StatusCode::CREATED,
         Json(IssuedToken {
-            token,
-            label: req.label,
+            token: issued.token,
+            id: issued.view.id,
+            label: issued.view.label,
+            created_at: issued.view.created_at,
+            expires_at: issued.view.expires_at,
         }),
     )
         .into_response())
+}
+
+async fn list_tokens(State(s): State<WebState>, headers: HeaderMap) -> Result<Response, Problem> {
+    let who = reader(&s, &headers).await?;
+    Ok(Json(s.app.list_api_tokens(&who).await?).into_response())
+}
+
+async fn revoke_token(
+    State(s): State<WebState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Response, Problem> {
+    let who = writer(&s, &headers).await?;
+    s.app.revoke_api_token(&who, &id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]

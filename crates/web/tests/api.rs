@@ -50,6 +50,7 @@ impl TestWeb {
                 admin_token: Some(TOKEN.into()),
                 secure_cookies: false,
                 max_file_bytes: Some(MAX_FILE),
+                ..WebConfig::default()
             },
         );
         Self {

@@ -76,9 +76,10 @@ fn fresh_token() -> Result<String, Response> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-fn with_sign_in_cookie(mut res: Response, token: &str) -> Response {
-    let text =
-        format!("{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600");
+fn with_sign_in_cookie(mut res: Response, token: &str, secure: &str) -> Response {
+    let text = format!(
+        "{SIGN_IN_COOKIE}={token}; Path=/sign-in; HttpOnly; SameSite=Strict; Max-Age=3600{secure}"
+    );
     if let Ok(v) = HeaderValue::from_str(&text) {
         res.headers_mut().append(header::SET_COOKIE, v);
     }
@@ -99,7 +100,8 @@ async fn sign_in_form(State(s): State<WebState>, headers: HeaderMap) -> Response
                 username: String::new(),
                 error: None,
             });
-            Ok(with_sign_in_cookie(res, &token))
+            let secure = crate::session::secure_attribute(&headers, s.config.secure_cookies);
+            Ok(with_sign_in_cookie(res, &token, secure))
         }
         .await,
     )
@@ -137,7 +139,12 @@ async fn sign_in_page(s: &WebState, headers: &HeaderMap, form: SignInForm) -> Pa
             username: form.username.clone(),
             error: Some(error),
         });
-        Ok(with_sign_in_cookie((status, res).into_response(), &token))
+        let secure = crate::session::secure_attribute(headers, s.config.secure_cookies);
+        Ok(with_sign_in_cookie(
+            (status, res).into_response(),
+            &token,
+            secure,
+        ))
     };
     if !token_ok {
         return again(
@@ -159,6 +166,7 @@ async fn sign_in_page(s: &WebState, headers: &HeaderMap, form: SignInForm) -> Pa
             StatusCode::UNAUTHORIZED,
             "The username or password is not right.".into(),
         ),
+        Err(SignInError::Field(e)) => again(StatusCode::UNPROCESSABLE_ENTITY, e.to_string()),
         Err(e @ SignInError::RateLimited { .. }) => {
             again(StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
