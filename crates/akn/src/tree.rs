@@ -220,7 +220,24 @@ impl Tree {
     }
 }
 
+/// Control characters (XML 1.0 allows the C1 range) and byte-order marks are invisible
+/// and no part of a text: they are read as a space, so that every text read prints in
+/// the notation, which refuses them.
+fn invisible(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{feff}'
+}
+
 fn push_text(elements: &mut [Element], stack: &[usize], s: &str, pos: u64) -> Result<(), AknError> {
+    let cleaned: String;
+    let s = if s.chars().any(invisible) {
+        cleaned = s
+            .chars()
+            .map(|c| if invisible(c) { ' ' } else { c })
+            .collect();
+        cleaned.as_str()
+    } else {
+        s
+    };
     match stack.last() {
         Some(&p) => {
             if let Some(Node::Text(last)) = elements[p].children.last_mut() {

@@ -126,3 +126,16 @@ fn a_part_that_is_not_imported_is_named_with_its_size() {
     assert_eq!(said.len(), 1, "{:?}", doc.meta.warnings);
     assert!(said[0].contains("characters of text"), "{said:?}");
 }
+
+#[test]
+fn invisible_characters_in_a_document_are_read_as_spaces_so_its_text_prints() {
+    let src = "<akomaNtoso xmlns=\"http://docs.oasis-open.org/legaldocml/ns/akn/3.0\"><statement name=\"resolution\"><preface><p><docType>Resolution</docType> <docNumber>1</docNumber> <docTitle>A\u{85}title</docTitle></p></preface><mainBody><paragraph eId=\"para_1\"><num>1</num><content><p>Decides\u{9f} to\u{feff} act;</p></content></paragraph></mainBody></statement></akomaNtoso>";
+    let doc = read(src.as_bytes()).expect("reads");
+    let printed = plenary_text::print(&doc.instrument);
+    let again = plenary_text::parse(&printed).expect("prints to notation that reads back");
+    assert_eq!(again.title, "A title");
+    assert_eq!(
+        again.sections[0].provisions[0].text.to_plain(),
+        "Decides to act;"
+    );
+}

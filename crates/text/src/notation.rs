@@ -241,6 +241,8 @@ fn escape_into(s: &str, out: &mut String) {
 
 /// Reads a collection: instruments separated by lines holding exactly `=====`.
 pub fn parse_collection(src: &str) -> Result<Vec<Instrument>, ParseError> {
+    let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+    no_control_characters(src)?;
     let mut chunks: Vec<(usize, Vec<&str>)> = Vec::new();
     let mut start_line = 0usize;
     let mut chunk: Vec<&str> = Vec::new();

@@ -846,6 +846,10 @@ fn invisible_characters_are_refused_naming_line_and_column_and_a_leading_bom_is_
     assert!(err.message.contains("U+0000"), "{err}");
     let err = parse("Resolution 1\nT\n\n## resolves\n1 to \u{feff}act;\n").unwrap_err();
     assert!(err.message.contains("U+FEFF"), "{err}");
+    // Found by the fuzzer: a collection took what one instrument refuses.
+    let err =
+        parse_collection("Resolution 1\nT\n\n## resolves\n1 to act\u{1a};\n=====\n").unwrap_err();
+    assert!(err.message.contains("U+001A"), "{err}");
     let inst = parse("\u{feff}Resolution 1\nT\n\n## resolves\n1 to act;\r\n").unwrap();
     assert_eq!(inst.kind, "Resolution");
     assert_eq!(inst.sections[0].provisions[0].text.to_plain(), "to act;");

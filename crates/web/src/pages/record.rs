@@ -198,7 +198,13 @@ pub(crate) fn bracket_views(
                     let alternatives: Vec<String> = st
                         .alternatives
                         .iter()
-                        .map(|a| a.sponsors.join(", "))
+                        .map(|a| {
+                            a.sponsors
+                                .iter()
+                                .map(|s| if s == NOC { "the base text (NOC)" } else { s })
+                                .collect::<Vec<_>>()
+                                .join(" and ")
+                        })
                         .collect();
                     let words = match st.event {
                         BracketEvent::Compiled => format!(
