@@ -921,7 +921,7 @@ pub fn renumber(inst: &mut Instrument) -> Vec<Relabel> {
 
 /// The first free provisional label after `label`: `c)` → `c bis)`, `c bis)` → `c ter)`,
 /// `3` → `3 bis`; `None` when the label has no such form (`2.1`, `-`).
-pub fn next_provisional(label: &str, used: &HashSet<String>) -> Option<String> {
+fn next_provisional(label: &str, used: &HashSet<String>) -> Option<String> {
     let (open, rest) = match label.strip_prefix('(') {
         Some(r) => ("(", r),
         None => ("", label),

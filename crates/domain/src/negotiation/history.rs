@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use plenary_text::{Bracket, Instrument, NOC};
+use plenary_text::{Instrument, NOC};
 use serde::{Deserialize, Serialize};
 
 use super::text_ops::AlternativeText;
@@ -80,26 +80,22 @@ struct Seen {
     provision: Option<String>,
     label: Option<String>,
     alternatives: Vec<AlternativeText>,
-    bracket: Bracket,
 }
 
 fn brackets(text: &Instrument) -> BTreeMap<String, Seen> {
-    let mut out = BTreeMap::new();
-    for b in super::text_ops::open_brackets(text) {
-        let Some(bracket) = super::text_ops::find_bracket(text, &b.id).cloned() else {
-            continue;
-        };
-        out.insert(
-            b.id.clone(),
-            Seen {
-                provision: b.provision,
-                label: b.label,
-                alternatives: b.alternatives,
-                bracket,
-            },
-        );
-    }
-    out
+    super::text_ops::open_brackets(text)
+        .into_iter()
+        .map(|b| {
+            (
+                b.id,
+                Seen {
+                    provision: b.provision,
+                    label: b.label,
+                    alternatives: b.alternatives,
+                },
+            )
+        })
+        .collect()
 }
 
 /// The history of every bracket a draft has had, in the order they opened, from its
@@ -109,11 +105,17 @@ pub fn bracket_histories(versions: &[DraftVersion]) -> Vec<BracketHistory> {
     let mut order: Vec<String> = Vec::new();
     let mut all: BTreeMap<String, BracketHistory> = BTreeMap::new();
     let mut before: BTreeMap<String, Seen> = BTreeMap::new();
+    // Where each bracket stood when last seen.
+    let mut last: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
+    let mut latest: Option<Instrument> = None;
     for v in versions {
         let Ok(text) = plenary_text::parse(&v.text) else {
             continue;
         };
         let now = brackets(&text);
+        for (id, seen) in &now {
+            last.insert(id.clone(), (seen.provision.clone(), seen.label.clone()));
+        }
         let step = |event: BracketEvent,
                     alternatives: &[AlternativeText],
                     outcome: Option<AlternativeText>| {
@@ -219,13 +221,17 @@ pub fn bracket_histories(versions: &[DraftVersion]) -> Vec<BracketHistory> {
             }
         }
         before = now;
+        latest = Some(text);
     }
-    for (id, seen) in &before {
-        if let Some(h) = all.get_mut(id) {
+    // The brackets open in the latest version may offer a compromise.
+    for id in before.keys() {
+        let bracket = latest
+            .as_ref()
+            .and_then(|t| super::text_ops::find_bracket(t, id));
+        if let (Some(h), Some(bracket)) = (all.get_mut(id), bracket) {
             h.suggestion =
-                plenary_text::merge::combined_wording(&seen.bracket).map(|t| AlternativeText {
-                    sponsors: seen
-                        .bracket
+                plenary_text::merge::combined_wording(bracket).map(|t| AlternativeText {
+                    sponsors: bracket
                         .alternatives
                         .iter()
                         .flat_map(|a| a.sponsors.iter())
@@ -234,15 +240,6 @@ pub fn bracket_histories(versions: &[DraftVersion]) -> Vec<BracketHistory> {
                         .collect(),
                     text: plenary_text::text_to_notation(&t),
                 });
-        }
-    }
-    // Where each bracket stood when last seen.
-    let mut last: BTreeMap<String, (Option<String>, Option<String>)> = BTreeMap::new();
-    for v in versions {
-        if let Ok(text) = plenary_text::parse(&v.text) {
-            for (id, seen) in brackets(&text) {
-                last.insert(id, (seen.provision, seen.label));
-            }
         }
     }
     order

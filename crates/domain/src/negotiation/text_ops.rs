@@ -548,11 +548,6 @@ pub fn bracket_set(inst: &Instrument) -> Vec<Bracket> {
     all
 }
 
-/// The next free bracket identity (`b<n>`, above every one in use).
-pub fn next_bracket_id(inst: &Instrument) -> String {
-    next_bracket_id_after(inst, 0)
-}
-
 /// The highest bracket number (`b<n>`) in use in a text.
 pub fn last_bracket_number(inst: &Instrument) -> usize {
     plenary_text::brackets_of(inst)

@@ -803,7 +803,8 @@ async fn draft_page(
     let mut versions = s.app.draft_versions(&who, id).await.or_page("draft")?;
     let texts = texts_of(&versions);
     let withdrawals = withdrawal_views(&draft.withdrawals, &texts, &groups);
-    let histories = s.app.bracket_histories(&who, id).await.or_page("draft")?;
+    // The versions are at hand: their histories are read from them, not fetched again.
+    let histories = plenary_domain::negotiation::history::bracket_histories(&versions);
     let brackets = bracket_views(&histories, &texts, &proposals, &groups);
     versions.reverse();
     let voters = if may_act {
