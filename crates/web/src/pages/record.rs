@@ -31,15 +31,8 @@ pub(crate) struct LeftView {
 /// Where provision `id` stood, in the newest of `texts` that has it.
 fn place_of(texts: &[Instrument], id: &str) -> String {
     for t in texts.iter().rev() {
-        for s in &t.sections {
-            let found = s
-                .provisions
-                .iter()
-                .flat_map(|p| std::iter::once(p).chain(p.children.iter()))
-                .find(|p| p.id == id);
-            if let Some(p) = found {
-                return format!("{}, paragraph {}", s.heading, p.label);
-            }
+        if let Some((sec, _, p)) = t.provisions().into_iter().find(|(_, _, p)| p.id == id) {
+            return format!("{}, paragraph {}", t.sections[sec].heading, p.label);
         }
     }
     "a paragraph".to_owned()
